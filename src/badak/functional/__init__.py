@@ -1,0 +1,31 @@
+"""badak.functional: activations, losses, the fused linear layer and dropout as graph nodes.
+
+Users write ``import badak.functional as F``.
+"""
+
+from badak.functional.activations import (
+    elu,
+    leaky_relu,
+    log_softmax,
+    maxout,
+    prelu,
+    relu,
+    sigmoid,
+    softmax,
+    step,
+    tanh,
+)
+from badak.functional.dropout import dropout
+from badak.functional.linear import linear
+from badak.functional.losses import (
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    mse_loss,
+)
+
+__all__ = [
+    "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu", "l1_loss",
+    "leaky_relu", "linear", "log_softmax", "maxout", "mse_loss", "prelu", "relu", "sigmoid",
+    "softmax", "step", "tanh",
+]
