@@ -2,8 +2,14 @@
 
 The engine: :class:`Tensor` values recorded into a computational graph of :class:`Function`
 nodes, each with a local forward and backward, and :meth:`Tensor.backward` applying the chain rule
-from the output back to the leaves.
+from the output back to the leaves. Layers (:mod:`badak.nn`), optimizers (:mod:`badak.optim`),
+training (:func:`fit`), data and the lecture's explanations are loaded on first use, so that
+``import badak`` stays fast.
 """
+
+from __future__ import annotations
+
+import importlib
 
 from badak import functional
 from badak.autograd import Function, GraphFreedError, enable_grad, grad, is_grad_enabled, no_grad
@@ -14,8 +20,51 @@ from badak.tensor import Tensor, tensor
 
 __version__ = "0.1.0"
 
+# name -> (module, attribute or None for the module itself), imported on first access
+_LAZY = {
+    "nn": ("badak.nn", None),
+    "optim": ("badak.optim", None),
+    "datasets": ("badak.datasets", None),
+    "data": ("badak.data", None),
+    "metrics": ("badak.metrics", None),
+    "training": ("badak.training", None),
+    "fit": ("badak.training", "fit"),
+    "cross_validate": ("badak.training", "cross_validate"),
+    "History": ("badak.training", "History"),
+    "EarlyStopping": ("badak.training", "EarlyStopping"),
+    "ModelCheckpoint": ("badak.training", "ModelCheckpoint"),
+    "save": ("badak.persistence", "save"),
+    "load": ("badak.persistence", "load"),
+    "save_checkpoint": ("badak.persistence", "save_checkpoint"),
+    "load_checkpoint": ("badak.persistence", "load_checkpoint"),
+    "perceptron": ("badak.perceptron", None),
+    "gd": ("badak.gd", None),
+    "explain": ("badak.explain", None),
+    "viz": ("badak.viz", None),
+    "diagnose": ("badak.diagnose", None),
+    "plots": ("badak.plots", None),
+    "atlas": ("badak.atlas", None),
+}
+
+
+def __getattr__(name: str):
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'badak' has no attribute {name!r}") from None
+    value = importlib.import_module(module)
+    if attr is not None:
+        value = getattr(value, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
+
+
 __all__ = [
     "Function", "GradcheckError", "GraphFreedError", "Tensor", "clip", "concatenate",
-    "enable_grad", "functional", "grad", "gradcheck", "is_grad_enabled", "manual_seed", "no_grad",
-    "numerical_grad", "stack", "tensor", "where",
+    "enable_grad", "functional", "grad", "gradcheck", "is_grad_enabled", "manual_seed",
+    "no_grad", "numerical_grad", "stack", "tensor", "where",
 ]

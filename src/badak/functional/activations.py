@@ -60,7 +60,7 @@ class ReLU(Function):
 
     def forward(self, x):
         self.mask = x > 0
-        return x * self.mask
+        return xp.maximum(x, 0, dtype=x.dtype)  # (no -0.0 for negative inputs, unlike x * mask)
 
     def backward(self, gy):
         return gy * self.mask

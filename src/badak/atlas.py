@@ -1,0 +1,147 @@
+"""The activation atlas: every activation of the lecture with its derivative and its properties.
+
+An activation must be non-linear: without one, a stack of layers W₃(W₂(W₁x)) is the single
+linear map (W₃W₂W₁)x, however deep. Each choice trades something:
+
+- step: the perceptron's; its derivative is 0 almost everywhere, so nothing can be learned by
+  gradient descent through it.
+- sigmoid: smooth, but it saturates (σ' ≤ 0.25, tiny for large |x|), so gradients vanish through
+  many layers, and its outputs are not zero-centred (all positive), which zig-zags the updates.
+- tanh: zero-centred, but it saturates too (tanh' = 1 - tanh² → 0).
+- ReLU: cheap, no saturation for x > 0, but units whose input stays negative never recover
+  ("dying ReLU").
+- Leaky ReLU / PReLU: a small (fixed / learned) slope for x < 0 keeps dead units alive.
+- ELU: smooth negative part approaching -α, outputs closer to zero-centred; costs an exp.
+- Maxout: the max of several linear pieces; learns its own convex shape, never dies, but
+  multiplies the parameters by the number of pieces.
+
+The derivatives plotted here are computed by badak's own backward pass, not by the formulas, so
+the atlas doubles as a check of the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import badak.functional as F
+from badak.autograd import grad
+from badak.tensor import Tensor
+
+
+@dataclass(frozen=True)
+class ActivationInfo:
+    """One row of the atlas."""
+
+    name: str
+    formula: str
+    derivative: str
+    output_range: str
+    zero_centred: str
+    saturates: str
+    dying_units: str
+    cost: str
+
+
+ATLAS: tuple[ActivationInfo, ...] = (
+    ActivationInfo("step", "1 if x > 0 else 0", "0 (undefined at 0)", "{0, 1}", "no",
+                   "flat everywhere", "no gradient at all", "compare"),
+    ActivationInfo("sigmoid", "1 / (1 + e^-x)", "σ(x)(1 - σ(x)) ≤ 0.25", "(0, 1)", "no",
+                   "both sides", "no", "exp"),
+    ActivationInfo("tanh", "(e^x - e^-x) / (e^x + e^-x)", "1 - tanh²(x) ≤ 1", "(-1, 1)", "yes",
+                   "both sides", "no", "exp"),
+    ActivationInfo("relu", "max(0, x)", "1 if x > 0 else 0", "[0, ∞)", "no", "left side (0)",
+                   "yes: units stuck at x < 0", "compare"),
+    ActivationInfo("leaky_relu", "x if x > 0 else 0.01x", "1 or 0.01", "(-∞, ∞)", "roughly",
+                   "no", "no", "compare"),
+    ActivationInfo("prelu", "x if x > 0 else a·x (a learned)", "1 or a (and x for a)",
+                   "(-∞, ∞)", "roughly", "no", "no", "compare + 1 parameter"),
+    ActivationInfo("elu", "x if x > 0 else α(e^x - 1)", "1 or y + α", "(-α, ∞)", "nearly",
+                   "left side (-α)", "no", "exp"),
+    ActivationInfo("maxout", "max(w₁·x + b₁, w₂·x + b₂, ...)", "w of the winning piece",
+                   "(-∞, ∞)", "depends", "no", "no", "k× the weights"),
+)
+
+_FUNCTIONS = {
+    "step": F.step,
+    "sigmoid": F.sigmoid,
+    "tanh": F.tanh,
+    "relu": F.relu,
+    "leaky_relu": F.leaky_relu,
+    "prelu": lambda x: F.prelu(x, Tensor._make(np.array([0.25], dtype=x.dtype), False)),
+    "elu": F.elu,
+    # Two linear pieces, x and 0.25x: maxout learns a leaky-ReLU-like convex shape from them.
+    "maxout": lambda x: _maxout_1d(x),
+}
+
+
+def _maxout_1d(x: Tensor) -> Tensor:
+    """Maxout of the two pieces x and 0.25·x, laid side by side on a new last axis."""
+    from badak.ops import reshape, stack
+
+    return reshape(F.maxout(stack([x, x * 0.25], axis=-1), 2), x.shape)
+
+
+def names() -> list[str]:
+    """The activations in the atlas, in the lecture's order."""
+    return [row.name for row in ATLAS]
+
+
+def evaluate(name: str, x) -> tuple[np.ndarray, np.ndarray]:
+    """Return (f(x), f'(x)) for the activation ``name``, the derivative from badak's backward."""
+    if name not in _FUNCTIONS:
+        raise ValueError(f"name must be one of {{{', '.join(repr(n) for n in names())}}}; "
+                         f"received name={name!r}")
+    xt = Tensor._make(np.asarray(x, dtype=np.float64).copy(), True)
+    y = _FUNCTIONS[name](xt)
+    (dy,) = grad(y.sum(), xt, allow_unused=True)
+    return y.data, (np.zeros_like(xt.data) if dy is None else dy.data)
+
+
+def table(format: str = "text") -> str:  # noqa: A002 - the natural argument name
+    """The properties of every activation as an aligned text table or a Markdown table."""
+    header = ("activation", "f(x)", "f'(x)", "range", "zero-centred", "saturates",
+              "dying units", "cost")
+    rows = [(r.name, r.formula, r.derivative, r.output_range, r.zero_centred, r.saturates,
+             r.dying_units, r.cost) for r in ATLAS]
+    if format == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    if format != "text":
+        raise ValueError(f"format must be one of {{'text', 'markdown'}}; received "
+                         f"format={format!r}")
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+    fmt = "  ".join("{:<" + str(w) + "}" for w in widths)
+    return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))] +
+                     [fmt.format(*row) for row in rows])
+
+
+def plot(x=None, path=None):
+    """Plot every activation (solid) with its derivative (dashed) on a grid of axes.
+
+    Returns the matplotlib Figure; saves it to ``path`` when given.
+    """
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=np.float64)
+    fig, axes = plt.subplots(2, 4, figsize=(14, 6.5), sharex=True)
+    for ax, info in zip(axes.ravel(), ATLAS):
+        y, dy = evaluate(info.name, x)
+        ax.plot(x, y, label="f(x)", lw=2)
+        ax.plot(x, dy, "--", label="f'(x) (badak backward)", lw=1.5)
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axvline(0, color="0.8", lw=0.8)
+        ax.set_title(f"{info.name}: {info.formula}", fontsize=9)
+        ax.set_ylim(-1.5, 2.5)
+    axes[0, 0].legend(fontsize=8, loc="upper left")
+    fig.suptitle("Activation atlas: each function and its derivative")
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
