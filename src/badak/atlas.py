@@ -123,14 +123,10 @@ def plot(x=None, path=None):
 
     Returns the matplotlib Figure; saves it to ``path`` when given.
     """
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from badak.plots import new_figure, save_figure
 
     x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=np.float64)
-    fig, axes = plt.subplots(2, 4, figsize=(14, 6.5), sharex=True)
+    fig, axes = new_figure(2, 4, figsize=(14, 6.5), sharex=True)
     for ax, info in zip(axes.ravel(), ATLAS):
         y, dy = evaluate(info.name, x)
         ax.plot(x, y, label="f(x)", lw=2)
@@ -142,6 +138,5 @@ def plot(x=None, path=None):
     axes[0, 0].legend(fontsize=8, loc="upper left")
     fig.suptitle("Activation atlas: each function and its derivative")
     fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=100)
+    save_figure(fig, path)
     return fig

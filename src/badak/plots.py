@@ -1,0 +1,195 @@
+"""Plots of training and of models: curves, K-fold averages, decision boundaries, predictions.
+
+matplotlib is an optional extra (``pip install badak[plot]``), imported only when a plot is made.
+Figures are built with :class:`matplotlib.figure.Figure` directly rather than ``pyplot``, so no
+global figure state is touched and no display is needed; each function returns its Figure and
+saves it when given a ``path``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.8), **kwargs):
+    """Return ``(fig, axes)``: a matplotlib Figure with a grid of axes, without pyplot."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("plotting needs matplotlib: pip install 'badak[plot]'") from e
+    fig = Figure(figsize=figsize)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+    return fig, axes
+
+
+def save_figure(fig, path: str | os.PathLike | None, dpi: int = 100) -> None:
+    """Save ``fig`` to ``path`` (format from the extension) when a path is given."""
+    if path is not None:
+        fig.savefig(os.fspath(path), dpi=dpi)
+
+
+def _curves_of(history) -> dict[str, list[float]]:
+    curves = getattr(history, "history", history)
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError(f"history must be a badak History or a non-empty dict of per-epoch "
+                         f"lists; received {type(history).__name__}")
+    return curves
+
+
+def _bases(curves, metrics):
+    bases = [k for k in curves if not k.startswith("val_")]
+    if metrics is not None:
+        unknown = [m for m in metrics if m not in bases]
+        if unknown:
+            raise ValueError(f"metrics must be among {bases}; received {unknown}")
+        bases = list(metrics)
+    return bases
+
+
+def plot_history(history, metrics=None, path=None, title: str | None = None):
+    """Training curves: one panel per quantity (loss, mae, ...) with its ``val_`` twin.
+
+    Parameters
+    ----------
+    history : History or dict
+        ``History.history`` maps names such as 'loss', 'val_loss', 'mae' to per-epoch values.
+    metrics : list of str, optional
+        The quantities to show (default: all).
+    path : str or PathLike, optional
+        Where to save the picture.
+    """
+    curves = _curves_of(history)
+    bases = _bases(curves, metrics)
+    fig, axes = new_figure(1, len(bases), figsize=(4.2 * len(bases), 3.6))
+    for ax, base in zip(axes[0], bases):
+        epochs = np.arange(1, len(curves[base]) + 1)
+        ax.plot(epochs, curves[base], label=f"training {base}")
+        if f"val_{base}" in curves:
+            ax.plot(epochs, curves[f"val_{base}"], label=f"validation {base}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(base)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    save_figure(fig, path)
+    return fig
+
+
+def plot_cv(result, metrics=None, path=None, skip: int = 0):
+    """Averaged K-fold curves (bold) over the per-fold curves (thin), as in the notebook.
+
+    Parameters
+    ----------
+    result : CVResult
+        From :func:`badak.cross_validate` (``.histories`` and ``.mean_curves``).
+    skip : int
+        Leave out the first ``skip`` epochs (the notebook drops the first 10 to see the scale).
+    """
+    mean = _curves_of(getattr(result, "mean_curves", None))
+    bases = _bases(mean, metrics)
+    fig, axes = new_figure(1, len(bases), figsize=(4.2 * len(bases), 3.6))
+    for ax, base in zip(axes[0], bases):
+        for key, style in ((base, "-"), (f"val_{base}", "--")):
+            if key not in mean:
+                continue
+            epochs = np.arange(1, len(mean[key]) + 1)[skip:]
+            for h in getattr(result, "histories", []):
+                ax.plot(epochs, _curves_of(h)[key][skip:], style, color="0.8", lw=0.8)
+            ax.plot(epochs, mean[key][skip:], style, lw=2, label=f"mean {key}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(base)
+        ax.legend()
+    fig.suptitle(f"{len(getattr(result, 'histories', []))}-fold cross-validation")
+    fig.tight_layout()
+    save_figure(fig, path)
+    return fig
+
+
+def predict_numpy(model, x) -> np.ndarray:
+    """Run ``model`` (a badak Module or any callable) on ``x`` in eval mode, without a graph."""
+    from badak.autograd import no_grad
+    from badak.tensor import Tensor
+
+    was_training = getattr(model, "training", None)
+    if was_training is not None:
+        model.eval()
+    try:
+        with no_grad():
+            out = model(Tensor._make(np.asarray(x, dtype=_dtype_of(model)), False))
+    finally:
+        if was_training:
+            model.train()
+    return np.asarray(out.data if isinstance(out, Tensor) else out)
+
+
+def _dtype_of(model):
+    params = getattr(model, "parameters", None)
+    if params is not None:
+        for p in params():
+            return p.dtype
+    return np.float32
+
+
+def _classes(scores: np.ndarray) -> np.ndarray:
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        return scores.argmax(axis=1)
+    return (scores.reshape(len(scores)) > 0).astype(int)
+
+
+def plot_decision_boundary(model, x, y, path=None, resolution: int = 200, ax=None,
+                           title: str | None = None):
+    """The regions a 2-D classifier assigns to each class, with the samples on top.
+
+    ``model`` maps (N, 2) inputs to logits (N, C) (argmax) or to one score (N, 1) (> 0).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must have shape (N, 2) for a decision boundary; received "
+                         f"{x.shape}")
+    if len(y) != len(x):
+        raise ValueError(f"y must have one label per row of x ({len(x)}); received {len(y)}")
+    pad = 0.1 * (x.max(axis=0) - x.min(axis=0)) + 1e-9
+    lo, hi = x.min(axis=0) - pad, x.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    regions = _classes(predict_numpy(model, grid)).reshape(gx.shape)
+    if ax is None:
+        fig, axes = new_figure(figsize=(5, 4.5))
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    ax.contourf(gx, gy, regions, alpha=0.3, cmap="coolwarm")
+    ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=18)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    if title:
+        ax.set_title(title)
+    save_figure(fig, path)
+    return fig
+
+
+def plot_predictions(y_true, y_pred, path=None, title: str | None = None):
+    """Predicted against actual values of a regression, with the line of perfect prediction."""
+    y_true = np.asarray(y_true, dtype=np.float64).ravel()
+    y_pred = np.asarray(y_pred, dtype=np.float64).ravel()
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_pred must have one value per y_true ({y_true.size}); received "
+                         f"{y_pred.size}")
+    fig, axes = new_figure(figsize=(4.8, 4.6))
+    ax = axes[0, 0]
+    ax.scatter(y_true, y_pred, s=12, alpha=0.7)
+    lo, hi = min(y_true.min(), y_pred.min()), max(y_true.max(), y_pred.max())
+    ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="perfect prediction")
+    ax.set_xlabel("actual")
+    ax.set_ylabel("predicted")
+    mae = float(np.abs(y_true - y_pred).mean())
+    ax.set_title(title or f"predicted vs actual (MAE {mae:.2f})")
+    ax.legend()
+    fig.tight_layout()
+    save_figure(fig, path)
+    return fig
