@@ -44,6 +44,7 @@ _LAZY = {
     "diagnose": ("badak.diagnose", None),
     "plots": ("badak.plots", None),
     "atlas": ("badak.atlas", None),
+    "expr": ("badak.expr", None),
 }
 
 

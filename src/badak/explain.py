@@ -1,0 +1,329 @@
+"""Backpropagation, node by node: a printable trace of what every node passes backward.
+
+The lecture's rule for one node z = f(x, y): the gradient passed back to an input is the
+upstream ("global") gradient of the output times the node's local gradient::
+
+    ∂L/∂x = ∂L/∂z · ∂z/∂x
+
+:func:`trace` runs the backward pass of a graph with a hook on every node and records, in the
+order backward visits them, the node's op, its forward inputs and output, the upstream gradient,
+the local gradient of each input and the gradient passed to it; then the gradient that reached
+every leaf. It only reads the graph: ``.grad`` of every tensor is left as it was, and the graph
+is kept (``retain_graph``) so that ``backward()`` can still be called afterwards.
+
+Local gradients are shown as numbers for elementwise ops (add, multiply, exp, sigmoid, ...):
+there the local gradient is what the node passes back for an upstream gradient of 1, element by
+element (for z = x·y it is y for x and x for y). For ops that mix elements (matrix product, sum,
+reshape) it is a matrix, not an elementwise number; the trace names the rule instead and the
+gradient passed shows the result.
+
+Sources: S. Saito, *Deep Learning from Scratch* (2016), ch. 5 (the apple example, §5.4);
+A. Karpathy, CS231n notes "Backpropagation, intuitions" (local and upstream gradients).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from badak._validation import check_positive_int
+from badak.autograd import _initial_gradient, _sum_to, run_backward, topological_order
+from badak.functional.activations import ELU, LeakyReLU, ReLU, Sigmoid, Step, Tanh
+from badak.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
+from badak.ops.elementwise import Abs, Clip, Exp, Log, Sqrt, Where
+from badak.ops.shape import AsType
+from badak.tensor import Tensor
+
+__all__ = ["InputRecord", "TensorRecord", "Trace", "TraceStep", "format_value", "trace"]
+
+# Ops whose output element i depends only on element i of each input: their local gradient is a
+# number per element (what backward returns for an upstream gradient of ones).
+_ELEMENTWISE = (Add, Sub, Mul, Div, Neg, PowScalar, Pow, Exp, Log, Sqrt, Abs, Clip, Where, Step,
+                Sigmoid, Tanh, ReLU, LeakyReLU, ELU, AsType)
+
+# For ops that mix elements, the rule that turns the upstream gradient gy into each input's.
+_RULES = {
+    "MatMul": ("gy @ Bᵀ", "Aᵀ @ gy"),
+    "Linear": ("gy @ Wᵀ", "xᵀ @ gy", "gy summed over rows"),
+    "Sum": ("gy copied to every summed element",),
+    "Max": ("gy to the maximum, 0 elsewhere",),
+    "Min": ("gy to the minimum, 0 elsewhere",),
+    "Reshape": ("gy reshaped back",),
+    "Transpose": ("gy transposed back",),
+    "BroadcastTo": ("gy summed over the copies",),
+    "SumTo": ("gy copied back",),
+    "GetItem": ("gy to the selected elements, 0 elsewhere",),
+}
+_NOT_ELEMENTWISE = "not elementwise: see gradient passed"
+
+
+def format_value(value, max_elements: int = 6) -> str:
+    """Return a short text for an array: all values if small, else shape, mean and norm.
+
+    Numbers are written with 6 significant digits (float32 2.2000000477 prints as 2.2).
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    a = np.asarray(value.data if isinstance(value, Tensor) else value)
+    if a.dtype == np.bool_:
+        a = a.astype(np.int64)
+    if a.size <= max_elements:
+        return _nested(a.tolist()) if a.ndim else _num(a.item())
+    with np.errstate(all="ignore"):
+        a64 = a.astype(np.float64)
+        return (f"shape {a.shape}, mean {_num(a64.mean())}, "
+                f"norm {_num(np.sqrt((a64 * a64).sum()))}")
+
+
+def _num(v) -> str:
+    return f"{float(v) + 0.0:.6g}"  # + 0.0 turns -0.0 into 0.0
+
+
+def _nested(v) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_nested(e) for e in v) + "]"
+    return _num(v)
+
+
+@dataclass
+class TensorRecord:
+    """A tensor of the graph: its label (its ``.name``, or t1, t2, ... / c1, c2, ... for
+    unnamed values and constants, numbered in forward order) and its forward value."""
+
+    key: int
+    label: str
+    value: np.ndarray
+    is_leaf: bool
+    requires_grad: bool
+    name: str | None = None
+
+
+@dataclass
+class InputRecord:
+    """One input of a node: the tensor, its local gradient and the gradient passed to it.
+
+    ``local`` is an array (elementwise ops), a string naming the rule (other ops), or None when
+    the input needs no gradient (a constant). ``passed`` is None in that case too.
+    """
+
+    tensor: TensorRecord
+    local: np.ndarray | str | None
+    passed: np.ndarray | None
+
+
+@dataclass
+class TraceStep:
+    """One node as backward visits it: ∂L/∂input = upstream × local, for each input."""
+
+    index: int
+    op: str
+    output: TensorRecord
+    upstream: np.ndarray
+    inputs: list[InputRecord]
+
+
+@dataclass
+class Trace:
+    """The record made by :func:`trace`; print it, or read ``steps`` and ``leaf_grads``."""
+
+    output: TensorRecord
+    steps: list[TraceStep]
+    leaf_grads: list[tuple[TensorRecord, np.ndarray]] = field(default_factory=list)
+    max_elements: int = 6
+
+    def grad(self, label: str) -> np.ndarray:
+        """Return the gradient that reached the leaf called ``label``."""
+        for rec, g in self.leaf_grads:
+            if rec.label == label:
+                return g
+        known = ", ".join(r.label for r, _ in self.leaf_grads)
+        raise KeyError(f"no leaf labelled {label!r} in this trace; leaves: {known}")
+
+    def _rows(self) -> list[tuple[str, ...]]:
+        f = self._fmt
+        rows = []
+        for s in self.steps:
+            for j, inp in enumerate(s.inputs):
+                head = (str(s.index), s.op, f"{s.output.label} = {f(s.output.value)}",
+                        f(s.upstream)) if j == 0 else ("", "", "", "")
+                local = "(constant)" if inp.local is None else f(inp.local)
+                rows.append(head + (f"{inp.tensor.label} = {f(inp.tensor.value)}", local,
+                                    f(inp.passed)))
+        return rows
+
+    _HEADERS = ("#", "op", "output", "upstream grad", "input", "local grad",
+                "grad passed = upstream × local")
+
+    def _fmt(self, v) -> str:
+        return format_value(v, self.max_elements)
+
+    def _leaf_rows(self) -> list[tuple[str, str, str]]:
+        return [(r.label, self._fmt(r.value), self._fmt(g)) for r, g in self.leaf_grads]
+
+    def to_text(self) -> str:
+        """Return the trace as an aligned text table, then the leaf gradients."""
+        rows = [self._HEADERS] + self._rows()
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self._HEADERS))]
+        lines = [f"backward trace of {self.output.label} = {self._fmt(self.output.value)}"]
+        for k, r in enumerate(rows):
+            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+            if k == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        leaves = [("leaf", "value", f"d{self.output.label}/dleaf")] + self._leaf_rows()
+        lw = [max(len(r[i]) for r in leaves) for i in range(3)]
+        lines.append("")
+        lines.append("gradients at the leaves:")
+        for r in leaves:
+            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, lw)).rstrip())
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """Return the trace as Markdown tables (the nodes, then the leaf gradients)."""
+        def row(cells):
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+        out = [f"Backward trace of `{self.output.label}` = {self._fmt(self.output.value)}", "",
+               row(self._HEADERS), row(["---"] * len(self._HEADERS))]
+        out += [row(r) for r in self._rows()]
+        out += ["", row(("leaf", "value", f"d{self.output.label}/dleaf")), row(["---"] * 3)]
+        out += [row(r) for r in self._leaf_rows()]
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def _label_tensors(order) -> dict[int, TensorRecord]:
+    """Give every tensor of the graph a unique label, in forward order."""
+    records: dict[int, TensorRecord] = {}
+    used: set[str] = set()
+    counters = {"t": 0, "c": 0}
+
+    def add(t: Tensor | None, key: int, value) -> None:
+        if key in records:
+            return
+        if t is not None and t.name:
+            label = t.name
+            k = 2
+            while label in used:
+                label = f"{t.name}#{k}"
+                k += 1
+        else:
+            prefix = "c" if (t is not None and t.creator is None and not t.requires_grad) else "t"
+            while True:
+                counters[prefix] += 1
+                label = f"{prefix}{counters[prefix]}"
+                if label not in used:
+                    break
+        used.add(label)
+        is_leaf = t is None or t.creator is None
+        records[key] = TensorRecord(key=key, label=label, value=np.asarray(value),
+                                    is_leaf=t is not None and is_leaf,
+                                    requires_grad=t is None or t.requires_grad,
+                                    name=None if t is None else t.name)
+
+    for fn in order:
+        for x in fn.inputs:
+            add(x, id(x), x.data)
+        out = fn._out()
+        add(out, _output_key(fn), fn.y)
+    return records
+
+
+def _output_key(fn) -> int:
+    out = fn._out()
+    return id(out) if out is not None else id(fn)
+
+
+def _local_gradient(fn, gy, i: int):
+    """The local gradient ∂output/∂input_i of node ``fn`` (see the module docstring)."""
+    if not fn.needs_input_grad[i]:
+        return None
+    if isinstance(fn, _ELEMENTWISE):
+        ones = np.ones_like(np.asarray(gy))
+        gxs = fn.backward(ones)
+        gxs = gxs if isinstance(gxs, tuple) else (gxs,)
+        return None if gxs[i] is None else np.asarray(gxs[i])
+    rules = _RULES.get(fn.name)
+    if rules is not None and i < len(rules):
+        return rules[i]
+    return _NOT_ELEMENTWISE
+
+
+def trace(output: Tensor, gradient=None, max_elements: int = 6) -> Trace:
+    """Run backward from ``output`` and record what every node receives and passes on.
+
+    Parameters
+    ----------
+    output : Tensor
+        The value to differentiate (a scalar, unless ``gradient`` is given), computed from
+        tensors with ``requires_grad=True``.
+    gradient : array-like, optional
+        The upstream gradient of ``output`` (1 for a scalar by default).
+    max_elements : int, default=6
+        Tensors with more elements are summarised (shape, mean, norm) when printed.
+
+    Returns
+    -------
+    Trace
+        ``print(trace(y))`` shows the table; ``to_markdown()`` gives Markdown.
+
+    Notes
+    -----
+    No ``.grad`` is changed and the graph is kept, so ``output.backward()`` still works after.
+
+    Examples
+    --------
+    >>> import badak
+    >>> price = badak.tensor(100.0, requires_grad=True); price.name = "price"
+    >>> total = price * 2
+    >>> trace(total).grad("price").item()
+    2.0
+    """
+    if not isinstance(output, Tensor):
+        raise TypeError(f"output must be a badak Tensor; received {type(output).__name__}")
+    max_elements = check_positive_int("max_elements", max_elements, allow_zero=True)
+    if not output.requires_grad:
+        raise ValueError("trace needs an output computed from tensors with requires_grad=True; "
+                         "this one has no graph (create the inputs with requires_grad=True)")
+    upstream0 = _initial_gradient(output, gradient)
+    if output.creator is None:  # a leaf: nothing to trace
+        rec = TensorRecord(key=id(output), label=output.name or "t1", value=output.data,
+                           is_leaf=True, requires_grad=True, name=output.name)
+        return Trace(output=rec, steps=[], leaf_grads=[(rec, np.asarray(upstream0))],
+                     max_elements=max_elements)
+
+    order = topological_order(output.creator)
+    records = _label_tensors(order)
+    leaves: list[Tensor] = []
+    seen: set[int] = set()
+    for fn in order:
+        for x in fn.inputs:
+            if x.creator is None and x.requires_grad and id(x) not in seen:
+                seen.add(id(x))
+                leaves.append(x)
+
+    steps: list[TraceStep] = []
+
+    def hook(fn, gy, gxs) -> None:
+        inputs = []
+        for i, (x, gx) in enumerate(zip(fn.inputs, gxs)):
+            passed = None
+            if fn.needs_input_grad[i] and gx is not None:
+                passed = np.asarray(_sum_to(gx, x.shape)).astype(x.dtype, copy=False)
+            inputs.append(InputRecord(tensor=records[id(x)], local=_local_gradient(fn, gy, i),
+                                      passed=passed))
+        steps.append(TraceStep(index=len(steps) + 1, op=fn.name,
+                               output=records[_output_key(fn)], upstream=np.asarray(gy),
+                               inputs=inputs))
+
+    # inputs= mode: the leaves' gradients are returned, and no .grad is touched.
+    results = run_backward(output, upstream0, retain_graph=True, create_graph=False,
+                           inputs=leaves, hook=hook)
+    leaf_grads = [(records[id(x)], np.asarray(g)) for x, g in zip(leaves, results)
+                  if g is not None]
+    return Trace(output=records[_output_key(output.creator)], steps=steps,
+                 leaf_grads=leaf_grads, max_elements=max_elements)

@@ -1,0 +1,229 @@
+"""Pictures of computational graphs, as Graphviz DOT text.
+
+:func:`draw_graph` draws a graph the way the lecture draws the apple example: every op is a
+box, every tensor an ellipse; each edge carries its forward value and, beneath it in red, the
+gradient that flows back along it (the upstream gradient on an op's output edge, the gradient
+passed to an input on an input edge). The DOT text is written here, without the ``graphviz``
+Python package; :meth:`GraphDrawing.render` calls the Graphviz ``dot`` program, when installed,
+to make SVG or PNG. Drawing reads the graph only: the gradients come from
+:func:`badak.explain.trace`, which changes no ``.grad`` and keeps the graph.
+
+Sources: S. Saito, *Deep Learning from Scratch* (2016), ch. 5 (figures 5-16 and 5-17); the
+Graphviz DOT language reference (https://graphviz.org/doc/info/lang.html) and its HTML-like
+labels (https://graphviz.org/doc/info/shapes.html#html).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from badak._validation import check_bool, check_choice, check_positive_int
+from badak.explain import TensorRecord, format_value, trace
+from badak.tensor import Tensor
+
+__all__ = ["GraphDrawing", "GraphvizNotFoundError", "draw_graph"]
+
+_FORMATS = ("svg", "png", "pdf")
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """The Graphviz ``dot`` program is not installed (the DOT text is still available)."""
+
+
+def _graphviz_missing() -> GraphvizNotFoundError:
+    return GraphvizNotFoundError(
+        "Rendering needs the Graphviz 'dot' program, which was not found on PATH. Install "
+        "Graphviz (e.g. 'apt-get install graphviz', 'brew install graphviz' or 'conda install "
+        "graphviz'); the DOT text is still available as GraphDrawing.dot (paste it into any "
+        "Graphviz viewer).")
+
+
+@dataclass
+class GraphDrawing:
+    """A drawn graph: ``dot`` holds the DOT text; :meth:`render` turns it into a picture."""
+
+    dot: str
+
+    def render(self, path, format: str | None = None) -> Path:  # noqa: A002 - Graphviz's word
+        """Write the picture to ``path`` with Graphviz's ``dot`` program.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The output file.
+        format : {'svg', 'png', 'pdf'}, optional
+            Taken from the suffix of ``path`` when omitted (SVG if the suffix is none of these).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        GraphvizNotFoundError
+            If ``dot`` is not installed.
+        RuntimeError
+            If ``dot`` fails (its message is included).
+        """
+        path = Path(path)
+        if format is None:
+            suffix = path.suffix.lower().lstrip(".")
+            format = suffix if suffix in _FORMATS else "svg"  # noqa: A001
+        check_choice("format", format, _FORMATS)
+        exe = shutil.which("dot")
+        if exe is None:
+            raise _graphviz_missing()
+        data = _run_dot(exe, format, self.dot)
+        path.write_bytes(data)
+        return path
+
+    def _repr_svg_(self) -> str | None:
+        """Inline SVG for Jupyter (None when Graphviz is not installed)."""
+        exe = shutil.which("dot")
+        if exe is None:
+            return None
+        try:
+            return _run_dot(exe, "svg", self.dot).decode("utf-8")
+        except RuntimeError:
+            return None
+
+    def __str__(self) -> str:
+        return self.dot
+
+
+def _run_dot(exe: str, format: str, dot: str) -> bytes:  # noqa: A002
+    try:
+        done = subprocess.run([exe, f"-T{format}"], input=dot.encode("utf-8"),
+                              capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise RuntimeError(f"Graphviz 'dot' could not run: {e}") from e
+    if done.returncode != 0:
+        raise RuntimeError(f"Graphviz 'dot' failed (exit code {done.returncode}): "
+                           f"{done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout
+
+
+def _html(text: str) -> str:
+    """Escape text for a Graphviz HTML-like label."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _edge_label(value, grad, values: bool, grads: bool, max_elements: int) -> str:
+    parts = []
+    if values:
+        parts.append(_html(format_value(value, max_elements)))
+    if grads and grad is not None:
+        parts.append(f'<FONT COLOR="red">{_html(format_value(grad, max_elements))}</FONT>')
+    return "<BR/>".join(parts)
+
+
+def draw_graph(output: Tensor, values: bool = True, grads: bool = True, rankdir: str = "LR",
+               gradient=None, max_elements: int = 6) -> GraphDrawing:
+    """Draw the graph that computed ``output`` as Graphviz DOT text.
+
+    Parameters
+    ----------
+    output : Tensor
+        The end of the graph (a scalar unless ``gradient`` is given or ``grads=False``).
+    values : bool, default=True
+        Write forward values on the edges and in the tensor nodes.
+    grads : bool, default=True
+        Write each edge's backward gradient beneath its value, in red.
+    rankdir : {'LR', 'TB', 'RL', 'BT'}, default='LR'
+        Direction of the drawing (left to right like the book).
+    gradient : array-like, optional
+        The upstream gradient of ``output`` (1 for a scalar).
+    max_elements : int, default=6
+        Larger tensors are summarised as shape, mean and norm.
+
+    Returns
+    -------
+    GraphDrawing
+        ``.dot`` is the text; ``.render('graph.svg')`` draws it.
+
+    Examples
+    --------
+    >>> import badak
+    >>> price = badak.tensor(100.0, requires_grad=True)
+    >>> 'Mul' in draw_graph(price * 2).dot
+    True
+    """
+    if not isinstance(output, Tensor):
+        raise TypeError(f"output must be a badak Tensor; received {type(output).__name__}")
+    values = check_bool("values", values)
+    grads = check_bool("grads", grads)
+    rankdir = check_choice("rankdir", rankdir, ("LR", "TB", "RL", "BT"))
+    max_elements = check_positive_int("max_elements", max_elements, allow_zero=True)
+    lines = ["digraph badak {", f"  rankdir={rankdir};",
+             '  node [fontname="Helvetica", fontsize=11];',
+             '  edge [fontname="Helvetica", fontsize=10];']
+
+    root_label = output.name or "output"
+
+    def tensor_node(rec: TensorRecord, node_id: str, grad=None, root: bool = False) -> None:
+        label = f"<B>{_html(rec.label)}</B>"
+        if values:
+            label += f"<BR/>{_html(format_value(rec.value, max_elements))}"
+        if grads and grad is not None:
+            label += (f'<BR/><FONT COLOR="red">∂{_html(root_label)}/∂{_html(rec.label)} = '
+                      f'{_html(format_value(grad, max_elements))}</FONT>')
+        style = ', style="filled", fillcolor="lightyellow"' if root else ""
+        if not rec.requires_grad:
+            style = ', style="dashed"'
+        lines.append(f"  {node_id} [shape=ellipse, label=<{label}>{style}];")
+
+    if not output.requires_grad or output.creator is None:
+        # No recorded graph: one value (and d output/d output = 1 for a leaf that needs grad).
+        rec = TensorRecord(key=id(output), label=output.name or "t1", value=output.data,
+                           is_leaf=True, requires_grad=output.requires_grad, name=output.name)
+        g = np.ones_like(output.data) if output.requires_grad else None
+        tensor_node(rec, "v0", g, root=True)
+        lines.append("}")
+        return GraphDrawing("\n".join(lines) + "\n")
+
+    if gradient is None and not grads and output.size != 1:
+        gradient = np.ones_like(output.data)  # gradients are not shown: any upstream will do
+    tr = trace(output, gradient=gradient, max_elements=max_elements)
+
+    ids: dict[int, str] = {}
+
+    def tid(rec: TensorRecord) -> str:
+        if rec.key not in ids:
+            ids[rec.key] = f"v{len(ids)}"  # DOT ids, apart from the labels t1, t2, ...
+        return ids[rec.key]
+
+    # The gradient of the output with respect to each tensor: what the op that made it received
+    # from upstream, or what reached it if it is a leaf (None for constants).
+    total = {step.output.key: step.upstream for step in tr.steps}
+    total.update((rec.key, g) for rec, g in tr.leaf_grads)
+
+    root_label = tr.output.label
+    declared: set[int] = set()
+    edges = []
+    for k, step in enumerate(reversed(tr.steps), start=1):  # forward order reads best
+        op_id = f"op{k}"
+        for inp in step.inputs:
+            rec = inp.tensor
+            if rec.key not in declared:
+                declared.add(rec.key)
+                tensor_node(rec, tid(rec), total.get(rec.key))
+            label = _edge_label(rec.value, inp.passed, values, grads, max_elements)
+            edges.append(f"  {tid(rec)} -> {op_id}" + (f" [label=<{label}>];" if label else ";"))
+        lines.append(f'  {op_id} [shape=box, style="rounded,filled", fillcolor="lightblue", '
+                     f'label=<<B>{_html(step.op)}</B>>];')
+        out = step.output
+        if out.key not in declared:
+            declared.add(out.key)
+            tensor_node(out, tid(out), total.get(out.key), root=out.key == tr.output.key)
+        label = _edge_label(out.value, step.upstream, values, grads, max_elements)
+        edges.append(f"  {op_id} -> {tid(out)}" + (f" [label=<{label}>];" if label else ";"))
+    lines += edges
+    lines.append("}")
+    return GraphDrawing("\n".join(lines) + "\n")
