@@ -1,0 +1,415 @@
+"""badak's benchmark suite: every figure beside hand-written NumPy, PyTorch (CPU, same thread
+count, when installed) and scikit-learn, measured side by side in one run, printed as ratios.
+
+    python benchmarks/suite.py            # everything (a few minutes on 2 cores)
+    python benchmarks/suite.py --quick    # fewer repeats, for a smoke test
+
+Rows:
+1. 784-256-128-10 ReLU MLP, softmax cross-entropy, plain SGD: training samples/s at batch
+   1, 32, 128 and 512.
+2. One training step of the Boston MLP 13-64-64-1 (RMSprop, MSE) at batch 1 and 16, in µs.
+3. The Boston final protocol end to end (404 rows, 80 epochs, batch 16, one seed), each framework
+   in its own process: wall time and peak memory (RSS).
+4. ``import badak`` time.
+
+Absolute numbers depend on the machine and on what else runs; compare the ratios. The machine's
+thread count is pinned to the same value for every framework (--threads, default 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MLP_SIZES = (784, 256, 128, 10)
+BOSTON_SIZES = (13, 64, 64, 1)
+
+
+# ----------------------------------------------------------------------------- timing helpers
+def best_rate(step, samples_per_call: int, min_time: float, repeat: int) -> float:
+    """Samples per second of ``step``: the best of ``repeat`` runs of at least ``min_time`` s."""
+    step()  # warm up
+    calls = 1
+    while True:  # calibrate the number of calls per run
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            step()
+        dt = time.perf_counter() - t0
+        if dt >= min_time / 4:
+            break
+        calls *= 2
+    calls = max(1, int(calls * min_time / max(dt, 1e-9)))
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            step()
+        best = min(best, time.perf_counter() - t0)
+    return samples_per_call * calls / best
+
+
+# ----------------------------------------------------------------------------- implementations
+def he_params(sizes, rng):
+    return [((rng.standard_normal((i, o)) * np.sqrt(2 / i)).astype(np.float32),
+             np.zeros(o, np.float32)) for i, o in zip(sizes[:-1], sizes[1:])]
+
+
+def numpy_classifier(x, labels, lr=0.01):
+    """Hand-written forward, backward and SGD update of the MLP (no framework)."""
+    params = he_params(MLP_SIZES, np.random.default_rng(0))
+    n = len(x)
+    rows = np.arange(n)
+
+    def step():
+        acts, masks = [x], []
+        h = x
+        for i, (w, b) in enumerate(params):
+            h = h @ w + b
+            if i < len(params) - 1:
+                m = h > 0
+                h = np.maximum(h, 0)
+                masks.append(m)
+                acts.append(h)
+        h -= h.max(axis=1, keepdims=True)
+        p = np.exp(h)
+        p /= p.sum(axis=1, keepdims=True)
+        g = p
+        g[rows, labels] -= 1
+        g /= n
+        for i in range(len(params) - 1, -1, -1):
+            w, b = params[i]
+            gw = acts[i].T @ g
+            gb = g.sum(0)
+            if i:
+                g = (g @ w.T) * masks[i - 1]
+            w -= lr * gw
+            b -= lr * gb
+
+    return step
+
+
+def badak_classifier(x, labels, lr=0.01):
+    import badak
+    from badak import nn, optim
+
+    model = nn.MLP(list(MLP_SIZES), activation="relu", rng=0)
+    opt = optim.SGD(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    xt = badak.tensor(x)
+
+    def step():
+        loss = loss_fn(model(xt), labels)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def torch_classifier(x, labels, lr=0.01):
+    import torch
+
+    torch.manual_seed(0)
+    layers = []
+    for i, (a, b) in enumerate(zip(MLP_SIZES[:-1], MLP_SIZES[1:])):
+        layers.append(torch.nn.Linear(a, b))
+        if i < len(MLP_SIZES) - 2:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    xt = torch.from_numpy(x)
+    yt = torch.from_numpy(labels.astype(np.int64))
+
+    def step():
+        loss = loss_fn(model(xt), yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def sklearn_classifier_rate(x_all, y_all, batch, min_time):
+    """scikit-learn's MLPClassifier trained with plain SGD for whole epochs: samples/s."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    n = len(x_all)
+    epochs = max(1, int(min_time * 20_000 / n)) if batch > 1 else 1
+    model = MLPClassifier(hidden_layer_sizes=MLP_SIZES[1:-1], solver="sgd", momentum=0.0,
+                          learning_rate_init=0.01, batch_size=batch, max_iter=epochs,
+                          shuffle=False, tol=0.0, n_iter_no_change=10**9, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        t0 = time.perf_counter()
+        model.fit(x_all, y_all)
+        dt = time.perf_counter() - t0
+    return n * epochs / dt
+
+
+def boston_steps(batch):
+    """One training step of the Boston MLP for each framework (RMSprop, MSE)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, 13)).astype(np.float32)
+    y = rng.standard_normal((batch, 1)).astype(np.float32)
+    steps = {}
+
+    params = he_params(BOSTON_SIZES, np.random.default_rng(0))
+    sq = [(np.zeros_like(w), np.zeros_like(b)) for w, b in params]
+    lr, rho, eps = np.float32(1e-3), np.float32(0.9), np.float32(1e-7)
+
+    def numpy_step():
+        acts, masks, h = [x], [], x
+        for i, (w, b) in enumerate(params):
+            h = h @ w + b
+            if i < len(params) - 1:
+                m = h > 0
+                h = np.maximum(h, 0)
+                masks.append(m)
+                acts.append(h)
+        g = (2.0 / h.size) * (h - y)
+        for i in range(len(params) - 1, -1, -1):
+            w, b = params[i]
+            gw, gb = acts[i].T @ g, g.sum(0)
+            if i:
+                g = (g @ w.T) * masks[i - 1]
+            for p, gp, v in ((w, gw, sq[i][0]), (b, gb, sq[i][1])):
+                v *= rho
+                v += (1 - rho) * gp * gp
+                p -= lr * gp / (np.sqrt(v) + eps)
+
+    steps["numpy"] = numpy_step
+
+    import badak
+    from badak import nn, optim
+
+    model = nn.MLP(list(BOSTON_SIZES), activation="relu", rng=0)
+    opt = optim.RMSprop(model.parameters(), lr=1e-3)
+    loss_fn = nn.MSELoss()
+    xt, yt = badak.tensor(x), badak.tensor(y)
+
+    def badak_step():
+        loss = loss_fn(model(xt), yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    steps["badak"] = badak_step
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        tm = torch.nn.Sequential(torch.nn.Linear(13, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
+                                 torch.nn.ReLU(), torch.nn.Linear(64, 1))
+        topt = torch.optim.RMSprop(tm.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+        tl = torch.nn.MSELoss()
+        txt, tyt = torch.from_numpy(x), torch.from_numpy(y)
+
+        def torch_step():
+            loss = tl(tm(txt), tyt)
+            topt.zero_grad()
+            loss.backward()
+            topt.step()
+
+        steps["torch"] = torch_step
+
+    from sklearn.neural_network import MLPRegressor
+
+    sk = MLPRegressor(hidden_layer_sizes=(64, 64), solver="adam", learning_rate_init=1e-3,
+                      batch_size=batch, random_state=0)
+    yr = y.ravel()
+
+    def sklearn_step():
+        sk.partial_fit(x, yr)  # one batch: one step (adam; scikit-learn has no RMSprop)
+
+    steps["sklearn"] = sklearn_step
+    return steps
+
+
+# ----------------------------------------------------------------------------- end to end
+E2E_BADAK = """
+import time, resource, json
+t0 = time.perf_counter()
+import numpy as np, badak
+from badak import nn
+(x, y), (xt, yt) = badak.datasets.load_boston()
+mean, std = x.mean(0), x.std(0)
+x, xt = (x - mean) / std, (xt - mean) / std
+model = nn.MLP([13, 64, 64, 1], activation="relu", rng=0)
+badak.fit(model, x, y, loss="mse", optimizer="rmsprop", epochs=80, batch_size=16, rng=0,
+          verbose=0)
+with badak.no_grad():
+    mae = float(np.abs(model(badak.tensor(xt.astype(np.float32))).numpy().ravel() - yt).mean())
+print(json.dumps({"wall": time.perf_counter() - t0, "mae": mae,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+E2E_TORCH = """
+import time, resource, json
+t0 = time.perf_counter()
+import numpy as np, torch
+torch.set_num_threads({threads})
+torch.manual_seed(0)
+import badak.datasets
+(x, y), (xt, yt) = badak.datasets.load_boston()
+mean, std = x.mean(0), x.std(0)
+x, xt = (x - mean) / std, (xt - mean) / std
+X, Y = torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+model = torch.nn.Sequential(torch.nn.Linear(13, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
+                            torch.nn.ReLU(), torch.nn.Linear(64, 1))
+opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+g = torch.Generator().manual_seed(0)
+for epoch in range(80):
+    perm = torch.randperm(len(X), generator=g)
+    for i in range(0, len(X), 16):
+        idx = perm[i:i + 16]
+        loss = torch.nn.functional.mse_loss(model(X[idx]), Y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+with torch.no_grad():
+    mae = float((model(torch.tensor(xt, dtype=torch.float32)).ravel() - torch.tensor(yt)).abs()
+                .mean())
+print(json.dumps({{"wall": time.perf_counter() - t0, "mae": mae,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def run_script(code: str, env) -> dict:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, env=env, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"benchmark subprocess failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def import_time(env, repeat: int) -> tuple[float, float]:
+    def once(code):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        return time.perf_counter() - t0
+
+    base = min(once("pass") for _ in range(repeat))
+    badak_t = min(once("import badak") for _ in range(repeat))
+    numpy_t = min(once("import numpy") for _ in range(repeat))
+    return badak_t - base, numpy_t - base
+
+
+# ----------------------------------------------------------------------------- main
+def fmt_ratio(a, b):
+    return "   n/a" if a is None or b is None else f"{a / b:6.2f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="badak's benchmark suite (ratios, one run)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="fewer and shorter repeats")
+    parser.add_argument("--only", choices=["mlp", "boston", "e2e", "import"], action="append")
+    args = parser.parse_args()
+    only = set(args.only or ["mlp", "boston", "e2e", "import"])
+    min_time, repeat = (0.3, 3) if args.quick else (1.0, 5)
+
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+        torch_version = torch.__version__
+    except ImportError:
+        torch, torch_version = None, None
+    try:
+        import threadpoolctl
+
+        threadpoolctl.threadpool_limits(args.threads)
+        blas = threadpoolctl.threadpool_info()
+        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '')} x{i['num_threads']}"
+                         for i in blas)
+    except ImportError:
+        blas = "threadpoolctl not installed"
+    import sklearn
+
+    import badak
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"python {platform.python_version()}, numpy {np.__version__} ({blas})")
+    torch_text = torch_version or "not installed (pip install torch): its columns are skipped"
+    print(f"badak {badak.__version__}; torch {torch_text}; scikit-learn {sklearn.__version__}; "
+          f"threads {args.threads}")
+    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads),
+               OPENBLAS_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads))
+
+    if "mlp" in only:
+        print("\n1. MLP 784-256-128-10 ReLU, softmax cross-entropy, SGD: training samples/s")
+        print(f"{'batch':>6} {'badak':>10} {'numpy':>10} {'torch':>10} {'sklearn':>10}   "
+              f"{'badak/torch':>11} {'badak/numpy':>11} {'badak/sklearn':>13}")
+        rng = np.random.default_rng(0)
+        x_all = rng.random((4096, 784), dtype=np.float32)
+        y_all = rng.integers(0, 10, 4096)
+        for batch in (1, 32, 128, 512):
+            x, labels = x_all[:batch], y_all[:batch]
+            rates = {}
+            makers = {"numpy": numpy_classifier, "badak": badak_classifier}
+            if torch is not None:
+                makers["torch"] = torch_classifier
+            for _ in range(2):  # interleave rounds so that noise hits all alike
+                for name, make in makers.items():
+                    r = best_rate(make(x, labels), batch, min_time, repeat)
+                    rates[name] = max(rates.get(name, 0.0), r)
+            n_sk = 512 if batch == 1 else 4096
+            rates["sklearn"] = sklearn_classifier_rate(x_all[:n_sk], y_all[:n_sk], batch,
+                                                       min_time)
+            t = rates.get("torch")
+            print(f"{batch:>6} {rates['badak']:>10,.0f} {rates['numpy']:>10,.0f} "
+                  f"{(f'{t:,.0f}' if t else 'n/a'):>10} {rates['sklearn']:>10,.0f}   "
+                  f"{fmt_ratio(rates['badak'], t):>11} "
+                  f"{fmt_ratio(rates['badak'], rates['numpy']):>11} "
+                  f"{fmt_ratio(rates['badak'], rates['sklearn']):>13}")
+
+    if "boston" in only:
+        print("\n2. Boston MLP 13-64-64-1, one training step (RMSprop, MSE): µs per step")
+        print(f"{'batch':>6} {'badak':>9} {'numpy':>9} {'torch':>9} {'sklearn':>9}   "
+              f"{'badak/torch':>11} {'badak/numpy':>11}")
+        for batch in (1, 16):
+            steps = boston_steps(batch)
+            us = {}
+            for _ in range(2):
+                for name, step in steps.items():
+                    t = 1e6 / best_rate(step, 1, min_time, repeat)
+                    us[name] = min(us.get(name, float("inf")), t)
+            t = us.get("torch")
+            print(f"{batch:>6} {us['badak']:>9.1f} {us['numpy']:>9.1f} "
+                  f"{(f'{t:.1f}' if t else 'n/a'):>9} {us['sklearn']:>9.1f}   "
+                  f"{fmt_ratio(us['badak'], t):>11} {fmt_ratio(us['badak'], us['numpy']):>11}")
+
+    if "e2e" in only:
+        print("\n3. Boston final protocol end to end (80 epochs, batch 16, one seed), own process")
+        res = {"badak": run_script(E2E_BADAK, env)}
+        if torch is not None:
+            res["torch"] = run_script(E2E_TORCH.format(threads=args.threads), env)
+        for name, r in res.items():
+            print(f"  {name:6} wall {r['wall']:6.2f} s   peak RSS {r['rss_mb']:7.1f} MB   "
+                  f"test MAE {r['mae']:.2f}")
+        if "torch" in res:
+            print(f"  badak/torch: wall {res['badak']['wall'] / res['torch']['wall']:.2f}x, "
+                  f"peak RSS {res['badak']['rss_mb'] / res['torch']['rss_mb']:.2f}x")
+
+    if "import" in only:
+        b, n = import_time(env, 3 if args.quick else 7)
+        print(f"\n4. import time: badak {b * 1000:.0f} ms (numpy alone {n * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()

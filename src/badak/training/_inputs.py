@@ -1,0 +1,173 @@
+"""Check and prepare what ``fit`` and ``evaluate`` are given, before any step runs.
+
+Every mistake a learner can make with the data (x and y of different lengths, NaN in x, no rows,
+13 features for a model that expects 12, float labels for a cross-entropy loss, y of shape (N,)
+against an output (N, 1)) is caught here, up front, with a message that names the argument, what
+was expected and what was received, instead of surfacing thousands of steps later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from badak._validation import check_finite_array
+from badak.autograd import no_grad
+from badak.tensor import Tensor
+
+__all__ = ["as_sample_array", "check_pair", "first_layer", "model_dtype", "prepare_targets",
+           "resolve_loss", "resolve_metrics"]
+
+
+def as_sample_array(name: str, a) -> np.ndarray:
+    """``a`` (array_like or Tensor) as a NumPy array of numbers with samples on axis 0."""
+    if isinstance(a, Tensor):
+        a = a.data
+    try:
+        a = np.asarray(a)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be an array of numbers; received {type(a).__name__} "
+                         f"that NumPy cannot convert ({err})") from err
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be an array of numbers (bool, int or float); received "
+                         f"an array of dtype {a.dtype}")
+    if a.ndim == 0:
+        raise ValueError(f"{name} must be at least 1-D, with samples along the first axis; "
+                         f"received a 0-d array ({a!r})")
+    check_finite_array(name, a)
+    return a
+
+
+def check_pair(x, y, x_name: str = "x", y_name: str = "y") -> tuple[np.ndarray, np.ndarray]:
+    """Both as arrays of the same, non-zero length, finite."""
+    x = as_sample_array(x_name, x)
+    y = as_sample_array(y_name, y)
+    if len(x) != len(y):
+        raise ValueError(f"{x_name} and {y_name} must have the same number of samples (length "
+                         f"of the first axis); received {x_name} with {len(x)} and {y_name} with "
+                         f"{len(y)} samples")
+    if len(x) == 0:
+        raise ValueError(f"{x_name} must hold at least one sample; received an empty data set "
+                         f"({x_name} of shape {x.shape})")
+    return x, y
+
+
+def model_dtype(model) -> np.dtype:
+    """The floating dtype of the model's parameters (float32 unless built otherwise)."""
+    for p in model.parameters():
+        return p.dtype
+    raise ValueError(f"model must have parameters to train; received {type(model).__name__} "
+                     f"with none")
+
+
+def first_layer(model):
+    """The first layer a batch meets, if it states its ``in_features``; else None."""
+    layer = model
+    while not hasattr(layer, "in_features"):
+        children = getattr(layer, "_modules", None)
+        # only containers whose first child sees the input first: Sequential and its subclasses
+        if not children or not hasattr(layer, "__getitem__"):
+            return None
+        layer = next(iter(children.values()))
+    return layer
+
+
+def check_features(model, x: np.ndarray, name: str = "x") -> None:
+    """Raise if ``x`` has not the number of features the model's first layer expects."""
+    layer = first_layer(model)
+    if layer is None:
+        return
+    expected = layer.in_features
+    if x.ndim == 1:
+        hint = " (use x.reshape(-1, 1) for one feature)" if expected == 1 else ""
+        raise ValueError(f"{name} must be 2-D (n_samples, {expected}) for this model, which takes "
+                         f"{expected} input features; received a 1-D array of shape "
+                         f"{x.shape}{hint}")
+    if x.shape[-1] != expected:
+        raise ValueError(f"{name} must have {expected} features (columns), the in_features of "
+                         f"this {type(layer).__name__}; received {name} of shape {x.shape} with "
+                         f"{x.shape[-1]} features")
+
+
+def resolve_loss(loss) -> tuple[Callable, str, bool]:
+    """Return ``(loss_fn, name, is_cross_entropy)`` for a name, a loss module or a callable."""
+    from badak import nn
+
+    if isinstance(loss, str):
+        fn = nn.get_loss(loss)                 # ValueError listing the names
+        name = loss
+    elif callable(loss):
+        fn = loss
+        name = type(loss).__name__ if isinstance(loss, nn.Module) else \
+            getattr(loss, "__name__", type(loss).__name__)
+    else:
+        raise ValueError(f"loss must be a loss name such as 'mse' or 'cross_entropy', a loss "
+                         f"module or a callable (prediction, target) -> Tensor; received "
+                         f"loss={loss!r}")
+    return fn, name, isinstance(fn, nn.CrossEntropyLoss)
+
+
+def resolve_metrics(metrics) -> dict[str, Callable]:
+    """Names -> metric functions (``'mae'`` alone is accepted as well as ``('mae',)``)."""
+    from badak.metrics import get_metric
+
+    if metrics is None:
+        return {}
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    try:
+        names = list(metrics)
+    except TypeError:
+        raise ValueError(f"metrics must be a sequence of metric names such as ('mae',); "
+                         f"received metrics={metrics!r}") from None
+    return {name: get_metric(name) for name in names}
+
+
+def prepare_targets(model, loss_fn, is_ce: bool, x: np.ndarray, y: np.ndarray, dtype,
+                    y_name: str = "y") -> tuple[np.ndarray, tuple[int, ...]]:
+    """Cast ``y`` for the loss and check it against one probe forward pass.
+
+    For cross-entropy, integer labels stay integers and one-hot rows become ``dtype``. For any
+    other loss ``y`` becomes ``dtype``, and a target of shape (N,) for a model whose output is
+    (N, 1) is reshaped to (N, 1), as Keras does, so that the loss does not broadcast (N,)
+    against (N, 1) into an N x N matrix.
+
+    The probe runs the model on the first sample in eval mode without recording a graph, and the
+    loss on that output: a shape or label mismatch is reported now, naming ``y``.
+
+    Returns
+    -------
+    y : numpy.ndarray
+        The prepared targets.
+    out_shape : tuple of int
+        The shape of one sample's output, e.g. ``(1,)`` or ``(10,)``.
+    """
+    if is_ce:
+        if y.dtype.kind == "f" and y.ndim == 1:
+            raise ValueError(f"{y_name} must hold integer class labels for a cross-entropy loss; "
+                             f"received floats of dtype {y.dtype} (use {y_name}.astype(int))")
+        if y.dtype.kind != "f":
+            y = y.astype(np.int64, copy=False)
+        else:
+            y = y.astype(dtype, copy=False)
+    else:
+        y = y.astype(dtype, copy=False)
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            out = model(Tensor._make(x[:1], False))
+            if not is_ce and y.ndim == 1 and out.shape == (1, 1):
+                y = y.reshape(-1, 1)                      # (N,) -> (N, 1), as Keras does
+            try:
+                if loss_fn is not None:
+                    loss_fn(out, y[:1])
+            except (ValueError, TypeError) as err:
+                raise ValueError(f"{y_name} does not fit the model's output and the loss: "
+                                 f"{y_name} has shape {y.shape} (dtype {y.dtype}) and the model "
+                                 f"gives outputs of shape (N,) + {tuple(out.shape[1:])}; the "
+                                 f"loss said: {err}") from err
+    finally:
+        model.train(was_training)
+    return y, tuple(out.shape[1:])

@@ -1,0 +1,187 @@
+"""K-fold cross-validation of a model-building function: the Boston housing notebook in one call.
+
+With few samples (404 houses) one validation split is too noisy to choose a model by. K-fold
+cross-validation trains K fresh models, each validating on a different K-th of the data and
+training on the rest, and averages their curves. The notebook's protocol::
+
+    result = badak.cross_validate(lambda rng: badak.nn.MLP([13, 64, 64, 1], rng=rng),
+                                  x_train, y_train, folds=4, epochs=100, batch_size=1,
+                                  loss='mse', optimizer='rmsprop', metrics=('mae',), rng=0)
+    result.final['val_mae']                  # each fold's last validation MAE
+    result.mean_curves['val_mae']            # the averaged curve the notebook plots
+
+Folds are contiguous blocks of rows (``badak.data.KFold``), as in the notebook.
+
+Source: F. Chollet, "Deep Learning with Python" (2nd ed., 2021), section 4.3.3 (K-fold
+validation), 4.3.4 (averaging the per-fold MAE histories).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from badak._validation import check_bool, check_positive_int
+from badak.random import as_generator
+from badak.training._inputs import check_pair
+from badak.training.fit import fit
+from badak.training.history import History
+
+__all__ = ["CVResult", "cross_validate"]
+
+
+class CVResult:
+    """The outcome of :func:`cross_validate`.
+
+    Attributes
+    ----------
+    histories : list of History
+        One per fold, in fold order.
+    models : list of Module
+        The trained model of each fold.
+    mean_curves : dict of str to list of float
+        For each key of the histories (``'loss'``, ``'mae'``, ``'val_loss'``, ``'val_mae'``), the
+        per-epoch mean over the folds. If early stopping made folds run for different numbers of
+        epochs, the curves are as long as the shortest fold.
+    final : dict of str to list of float
+        For each key, the value of each fold's last epoch.
+    """
+
+    def __init__(self, histories: list[History], models: list) -> None:
+        self.histories = histories
+        self.models = models
+        keys = list(histories[0].history)
+        length = min(len(h) for h in histories)
+        self.mean_curves = {k: np.mean([h.history[k][:length] for h in histories], axis=0).tolist()
+                            for k in keys}
+        self.final = {k: [h.history[k][-1] for h in histories] for k in keys}
+
+    def mean(self, key: str) -> float:
+        """Mean over the folds of ``key``'s final value."""
+        return float(np.mean(self.final[key]))
+
+    def std(self, key: str) -> float:
+        """Standard deviation (ddof=0) over the folds of ``key``'s final value."""
+        return float(np.std(self.final[key]))
+
+    def summary(self) -> str:
+        """A small table: each key's final value per fold, mean and std."""
+        lines = [f"{len(self.histories)}-fold cross-validation, "
+                 f"{len(self.histories[0])} epochs per fold"]
+        width = max(len(k) for k in self.final)
+        for key, values in self.final.items():
+            folds = "  ".join(f"{v:.4f}" for v in values)
+            lines.append(f"  {key:<{width}}  mean {self.mean(key):.4f} ± {self.std(key):.4f}"
+                         f"   folds: {folds}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"CVResult(folds={len(self.histories)}, final={self.final})"
+
+
+def _takes_rng(build_model: Callable) -> bool:
+    """Whether ``build_model`` accepts one positional argument (the fold's generator)."""
+    try:
+        signature = inspect.signature(build_model)
+    except (TypeError, ValueError):
+        return True
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+             inspect.Parameter.VAR_POSITIONAL)
+    return any(p.kind in kinds for p in signature.parameters.values())
+
+
+def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 100,
+                   batch_size: int = 1, loss="mse", optimizer="rmsprop",
+                   lr: float | None = None, metrics: Sequence[str] = ("mae",),
+                   standardize: str | bool = "global", shuffle_folds: bool = False, rng=None,
+                   verbose: int = 0) -> CVResult:
+    """Train one fresh model per fold and collect the histories and their averages.
+
+    Parameters
+    ----------
+    build_model : callable
+        ``build_model(rng) -> Module``, called once per fold with that fold's own
+        ``numpy.random.Generator`` (for the initial weights), so that every fold is reproducible;
+        a function of no arguments is called as ``build_model()``.
+    x, y : array_like
+        All the training data; the folds are cut from it.
+    folds : int, default=4
+        Number of folds K (at least 2). Folds are contiguous blocks of ``len(x) // folds`` rows.
+    epochs, batch_size, loss, lr, metrics
+        As in :func:`badak.fit` (defaults: the notebook's 100 epochs at batch size 1, MSE and
+        MAE).
+    optimizer : str or callable, default='rmsprop'
+        A name, or a factory ``params -> Optimizer``: each fold needs a fresh optimizer, so an
+        Optimizer instance is refused.
+    standardize : {'global', 'fold', False}, default='global'
+        'global' standardizes x with the mean and std of all of ``x`` before cutting folds, as the
+        notebook does (the validation fold's statistics then leak slightly into its scaling).
+        'fold' fits a ``StandardScaler`` on each fold's training part only and applies it to
+        its validation part: the stricter protocol. False leaves x as given. True means 'global'.
+    shuffle_folds : bool, default=False
+        Permute the rows (with ``rng``) before cutting folds.
+    rng : None, int or numpy.random.Generator
+        Master generator: one child generator per fold is drawn from it, used first to build the
+        model and then to shuffle its batches.
+    verbose : {0, 1, 2}, default=0
+        Passed to ``fit``; with verbose > 0 a header line names each fold.
+
+    Returns
+    -------
+    CVResult
+        ``histories``, ``models``, ``mean_curves``, ``final``, ``summary()``.
+    """
+    from badak.data import KFold, StandardScaler
+    from badak.optim import Optimizer
+
+    if not callable(build_model):
+        raise TypeError(f"build_model must be a callable rng -> Module; received "
+                        f"{type(build_model).__name__}")
+    x, y = check_pair(x, y)
+    folds = check_positive_int("folds", folds)
+    if folds < 2:
+        raise ValueError(f"folds must be an integer >= 2; received folds={folds}")
+    if folds > len(x):
+        raise ValueError(f"folds must be at most the number of samples; received folds={folds} "
+                         f"for {len(x)} samples")
+    if isinstance(optimizer, Optimizer):
+        raise ValueError("optimizer must be a name or a factory params -> Optimizer for "
+                         "cross_validate: each fold trains a fresh model with a fresh optimizer; "
+                         f"received an instance of {type(optimizer).__name__}")
+    if standardize is True:
+        standardize = "global"
+    if standardize not in ("global", "fold", False, None):
+        raise ValueError(f"standardize must be one of {{'global', 'fold', False}}; received "
+                         f"standardize={standardize!r}")
+    shuffle_folds = check_bool("shuffle_folds", shuffle_folds)
+    master = as_generator(rng)
+    fold_rngs = master.spawn(folds)
+    if standardize == "global":
+        x = StandardScaler().fit_transform(x)
+    takes_rng = _takes_rng(build_model)
+
+    histories, models = [], []
+    splitter = KFold(n_splits=folds, shuffle=shuffle_folds, rng=master)
+    for i, (train_idx, val_idx) in enumerate(splitter.split(x)):
+        x_train, x_val = x[train_idx], x[val_idx]
+        if standardize == "fold":
+            scaler = StandardScaler().fit(x_train)
+            x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
+        fold_rng = fold_rngs[i]
+        model = build_model(fold_rng) if takes_rng else build_model()
+        if verbose:
+            print(f"Fold {i + 1}/{folds}: {len(train_idx)} training and {len(val_idx)} "
+                  f"validation samples", flush=True)
+        history = fit(model, x_train, y[train_idx], loss=loss, optimizer=optimizer,
+                      epochs=epochs, batch_size=batch_size,
+                      validation_data=(x_val, y[val_idx]), metrics=metrics, rng=fold_rng,
+                      verbose=verbose, lr=lr)
+        histories.append(history)
+        models.append(model)
+        if verbose and not math.isnan(history.history["val_loss"][-1]):
+            last = ", ".join(f"{k}={v:.4f}" for k, v in history.last().items())
+            print(f"Fold {i + 1}/{folds} done: {last}", flush=True)
+    return CVResult(histories, models)

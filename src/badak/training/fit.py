@@ -1,0 +1,324 @@
+"""fit: the training loop. Shuffle, cut into mini-batches, and for each batch run the five steps
+that every neural network library repeats::
+
+    prediction = model(x_batch)              # forward: build the graph
+    loss = loss_fn(prediction, y_batch)      # one number to make smaller
+    (zero the gradients) loss.backward()     # chain rule, from the loss back to every weight
+    (clip the gradients)
+    optimizer.step()                         # move every weight against its gradient
+
+After each epoch: record the loss and metrics in a :class:`History`, score the validation data,
+print a line, let the callbacks look (and perhaps stop training).
+
+What the numbers mean (Keras' conventions):
+
+- ``loss`` of an epoch is the mean of the batch losses weighted by batch size, each computed
+  *before* that batch's update: the running average Keras prints, not the loss of the final
+  weights.
+- training metrics (``mae``, ``accuracy``, ...) are computed the same way, from the predictions
+  each batch got during its forward pass, in train mode (dropout on). They are collected into
+  one array and the metric is computed once per epoch on it, which gives exactly Keras' running
+  value for means (mse, mae, accuracy) and for rmse and r2 (whose Keras metrics accumulate sums).
+- ``val_loss`` and ``val_<metric>`` are computed after the epoch, with the final weights, in eval
+  mode and without a graph.
+
+Sources: F. Chollet, "Deep Learning with Python" (2nd ed., 2021), sections 3.6 and 4.3 (the
+training loop and ``model.fit``); Keras, ``keras/src/trainers/trainer.py`` and
+``keras/src/trainers/epoch_iterator.py``; S. Saito, "Deep Learning from Scratch" (2016), §4.5
+(the mini-batch training loop, written out).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from badak._validation import check_bool, check_positive, check_positive_int
+from badak.random import as_generator
+from badak.tensor import Tensor
+from badak.training._inputs import (
+    check_features,
+    check_pair,
+    model_dtype,
+    prepare_targets,
+    resolve_loss,
+    resolve_metrics,
+)
+from badak.training.callbacks import Callback, FitLoop
+from badak.training.evaluate import score
+from badak.training.history import History
+from badak.training.progress import Progress
+
+__all__ = ["DivergenceError", "fit"]
+
+VALIDATION_CHUNK = 4096  # rows per forward pass when scoring validation data
+
+
+class DivergenceError(ValueError):
+    """The training loss became NaN or infinite.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch (from 1) in which it happened.
+    step : int
+        The step (from 1) within that epoch; 0 when the weights were found non-finite after the
+        epoch's last step.
+    loss : float
+        The offending loss value.
+    """
+
+    def __init__(self, message: str, epoch: int, step: int, loss: float) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+        self.step = step
+        self.loss = loss
+
+
+def _resolve_optimizer(optimizer, params: list, lr):
+    from badak.optim import Optimizer, get_optimizer
+
+    if isinstance(optimizer, Optimizer):
+        if lr is not None:
+            raise ValueError(f"lr is only used when optimizer is given by name; received lr={lr} "
+                             f"with an optimizer instance ({type(optimizer).__name__}). Set its "
+                             f"learning rate when building it, or assign optimizer.lr")
+        ours = {id(p) for p in params}
+        if not any(id(p) in ours for p in optimizer.params):
+            raise ValueError("optimizer must be built on this model's parameters, e.g. "
+                             "RMSprop(model.parameters()); received an optimizer that holds none "
+                             "of them")
+        return optimizer
+    if isinstance(optimizer, str):
+        if lr is not None:
+            check_positive("lr", lr)
+        return get_optimizer(optimizer, params, lr=lr)   # ValueError for unknown names
+    if callable(optimizer):
+        built = optimizer(params) if lr is None else optimizer(params, lr=lr)
+        if not isinstance(built, Optimizer):
+            raise TypeError(f"optimizer factory must return a badak.optim.Optimizer; received "
+                            f"{type(built).__name__}")
+        return built
+    raise ValueError(f"optimizer must be a name such as 'rmsprop', a badak.optim.Optimizer or a "
+                     f"factory params -> Optimizer; received optimizer={optimizer!r}")
+
+
+def _check_validation_data(validation_data):
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        kind = f"a {type(validation_data).__name__}"
+        if isinstance(validation_data, (tuple, list)):
+            kind += f" of length {len(validation_data)}"
+        raise ValueError(f"validation_data must be a pair (x_val, y_val); received {kind}")
+    return check_pair(*validation_data, x_name="validation_data[0]",
+                      y_name="validation_data[1]")
+
+
+def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> DivergenceError:
+    """Put the last finite weights back and build the error to raise."""
+    for p, saved in zip(params, backup):
+        p.data[...] = saved
+    lr = getattr(optimizer, "lr", None)
+    where = (f"step {step}/{steps}" if step else f"the weights after step {steps}/{steps}")
+    return DivergenceError(
+        f"training diverged: the loss became {loss} at epoch {epoch}/{epochs}, {where}. The "
+        f"model was given back its last finite weights (those of the last step whose loss was "
+        f"finite); the optimizer's state was not rolled back. Try a smaller learning rate"
+        f"{f' than lr={lr}' if lr is not None else ''}, or clip the gradients with "
+        f"fit(..., clipnorm=1.0) or clipvalue=...", epoch, step, loss)
+
+
+def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_size: int = 32,
+        validation_data: tuple | None = None, metrics: Sequence[str] = (), shuffle: bool = True,
+        rng=None, callbacks: Sequence[Callback] = (), verbose: int = 1,
+        clipnorm: float | None = None, clipvalue: float | None = None,
+        lr: float | None = None) -> History:
+    """Train ``model`` on ``(x, y)`` with mini-batch gradient descent; return its History.
+
+    Parameters
+    ----------
+    model : Module
+        The network; trained in place. It is in train mode during the epochs, in eval mode while
+        the validation data is scored, and back in the mode it was in when ``fit`` returns.
+    x : array_like or Tensor of shape (N, n_features)
+        Inputs, finite numbers; cast to the model's parameter dtype (float32) once, up front.
+    y : array_like or Tensor of shape (N,) or (N, k)
+        Targets. For cross-entropy, integer class labels (N,) (or one-hot rows (N, C)). For the
+        other losses y is cast to float, and y of shape (N,) for a model with one output is
+        reshaped to (N, 1), as Keras does.
+    loss : str, loss module or callable, default='mse'
+        'mse', 'l1' (or 'mae'), 'cross_entropy', 'bce', a ``badak.nn`` loss module, or any
+        callable ``(prediction, target) -> scalar Tensor``.
+    optimizer : str, Optimizer or callable, default='rmsprop'
+        A name for :func:`badak.optim.get_optimizer` ('sgd', 'momentum', 'adagrad', 'rmsprop',
+        'adam'), an Optimizer built on ``model.parameters()``, or a factory
+        ``params -> Optimizer``.
+    epochs : int, default=1
+        Passes over the training data.
+    batch_size : int, default=32
+        Samples per gradient step; the last batch of an epoch may be smaller.
+    validation_data : (x_val, y_val), optional
+        Scored after every epoch: ``val_loss`` and ``val_<metric>``.
+    metrics : sequence of str, default=()
+        Among 'mse', 'rmse', 'mae', 'r2', 'accuracy' (see the module docstring for how training
+        metrics are computed).
+    shuffle : bool, default=True
+        Draw a new order of the samples each epoch.
+    rng : None, int or numpy.random.Generator
+        Source of the shuffling (badak's default generator when None): the same seed and the same
+        initial weights give the same History, to the last digit.
+    callbacks : sequence of Callback, default=()
+        E.g. ``EarlyStopping``, ``ModelCheckpoint``.
+    verbose : {0, 1, 2}, default=1
+        0 silent; 1 a progress bar on a terminal, otherwise one line per epoch; 2 one line per
+        epoch.
+    clipnorm, clipvalue : float, optional
+        Clip the gradients before each step: their global L2 norm to at most ``clipnorm``
+        (:func:`badak.optim.clip_grad_norm_`), each element to ``[-clipvalue, clipvalue]``
+        (:func:`badak.optim.clip_grad_value_`).
+    lr : float, optional
+        Learning rate, when ``optimizer`` is a name (default: that optimizer's default).
+
+    Returns
+    -------
+    History
+        Per-epoch ``loss``, metrics and their ``val_`` twins, epoch times and the settings.
+
+    Raises
+    ------
+    ValueError
+        For bad input, each message naming the argument: x and y of different lengths, NaN or
+        inf in them, no samples, a feature count the model does not take, targets that do not fit
+        the output or the loss, epochs or batch_size not positive, unknown loss, optimizer or
+        metric names, lr <= 0.
+    DivergenceError
+        (a ValueError) If a batch loss becomes NaN or infinite. The model then holds the last
+        weights that gave a finite loss: a copy of the weights is taken at every step whose loss
+        is finite, just before the update, and put back. The optimizer's state is not rolled back.
+
+    Examples
+    --------
+    >>> import badak
+    >>> (x, y), _ = badak.datasets.load_boston()
+    >>> x = badak.data.StandardScaler().fit_transform(x)
+    >>> model = badak.nn.MLP([13, 64, 64, 1], rng=0)
+    >>> history = badak.fit(model, x, y, loss='mse', optimizer='rmsprop', epochs=5,
+    ...                     batch_size=16, metrics=('mae',), rng=0, verbose=0)
+    >>> len(history.history['mae'])
+    5
+    """
+    # ---- check everything before the first step
+    x, y = check_pair(x, y)
+    epochs = check_positive_int("epochs", epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
+    shuffle = check_bool("shuffle", shuffle)
+    if clipnorm is not None:
+        clipnorm = check_positive("clipnorm", clipnorm)
+    if clipvalue is not None:
+        clipvalue = check_positive("clipvalue", clipvalue)
+    callbacks = list(callbacks)
+    for i, cb in enumerate(callbacks):
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks must be badak.training.Callback instances; received "
+                            f"{type(cb).__name__} at callbacks[{i}]")
+    loss_fn, loss_name, is_ce = resolve_loss(loss)
+    metric_fns = resolve_metrics(metrics)
+    gen = as_generator(rng)
+    check_features(model, x)
+    dtype = model_dtype(model)
+    x = x.astype(dtype, copy=False)
+    y, out_shape = prepare_targets(model, loss_fn, is_ce, x, y, dtype)
+    val = _check_validation_data(validation_data)
+    if val is not None:
+        check_features(model, val[0], "validation_data[0]")
+        x_val = val[0].astype(dtype, copy=False)
+        y_val, _ = prepare_targets(model, loss_fn, is_ce, x_val, val[1], dtype,
+                                   y_name="validation_data[1]")
+    params = list(model.parameters())
+    opt = _resolve_optimizer(optimizer, params, lr)
+    if clipnorm is not None or clipvalue is not None:
+        from badak.optim import clip_grad_norm_, clip_grad_value_
+    n = len(x)
+    steps = math.ceil(n / batch_size)
+    progress = Progress(verbose, epochs, steps)
+
+    history = History({"epochs": epochs, "batch_size": batch_size, "samples": n,
+                       "steps": steps, "loss": loss_name, "optimizer": type(opt).__name__,
+                       "metrics": list(metric_fns), "shuffle": shuffle,
+                       "validation_samples": 0 if val is None else len(x_val)})
+    loop = FitLoop(model, opt, history, history.params, gen)
+    # everything whose .grad must be cleared before each backward, each once
+    to_zero = list({id(p): p for p in [*params, *getattr(opt, "params", [])]}.values())
+    backup = [p.data.copy() for p in params]     # the last weights whose loss was finite
+    # training predictions of the epoch, for the metrics (Keras' running values)
+    preds = np.empty((n, *out_shape), dtype=dtype) if metric_fns else None
+
+    was_training = model.training
+    for cb in callbacks:
+        cb.set_loop(loop)
+        cb.on_train_begin()
+    try:
+        for epoch in range(1, epochs + 1):
+            start_time = time.perf_counter()
+            for cb in callbacks:
+                cb.on_epoch_begin(epoch)
+            progress.epoch_begin(epoch)
+            model.train()
+            if shuffle:
+                order = gen.permutation(n)
+                xe, ye = x[order], y[order]       # one copy per epoch; batches are views
+            else:
+                xe, ye = x, y
+            total = 0.0
+            for step in range(steps):
+                lo = step * batch_size
+                hi = min(lo + batch_size, n)
+                out = model(Tensor._make(xe[lo:hi], False))          # (B, ...) forward
+                batch_loss = loss_fn(out, ye[lo:hi])                 # () scalar
+                value = float(batch_loss.data)
+                if not math.isfinite(value):
+                    raise _diverged(params, backup, epoch, epochs, step + 1, steps, value, opt)
+                for p, saved in zip(params, backup):
+                    np.copyto(saved, p.data)
+                total += value * (hi - lo)
+                if preds is not None:
+                    preds[lo:hi] = out.data
+                for p in to_zero:
+                    p.grad = None
+                batch_loss.backward()
+                if clipnorm is not None:
+                    clip_grad_norm_(params, clipnorm)
+                if clipvalue is not None:
+                    clip_grad_value_(params, clipvalue)
+                opt.step()
+                if progress.per_step and (step + 1) % progress.every == 0:
+                    progress.step(step + 1)
+            # an update after the last finite loss may have broken the weights: check once
+            if not all(np.isfinite(p.data).all() for p in params):
+                raise _diverged(params, backup, epoch, epochs, 0, steps, math.nan, opt)
+
+            logs = {"loss": total / n}
+            for name, fn in metric_fns.items():
+                logs[name] = fn(ye, preds)
+            if val is not None:
+                logs.update(score(model, x_val, y_val, loss_fn, metric_fns, VALIDATION_CHUNK,
+                                  prefix="val_"))
+                model.train()
+            seconds = time.perf_counter() - start_time
+            history.append(epoch, logs, seconds)
+            progress.epoch_end(epoch, logs, seconds)
+            for cb in callbacks:
+                cb.on_epoch_end(epoch, logs)
+            if loop.stop_training:
+                history.stopped_early = epoch < epochs
+                break
+        for cb in callbacks:
+            cb.on_train_end()
+    finally:
+        progress.close()
+        model.train(was_training)
+    return history
