@@ -414,8 +414,7 @@ def test_early_stopping_checks_its_arguments(kwargs, error, match):
 
 
 def test_model_checkpoint_writes_files(tmp_path):
-    persistence = pytest.importorskip("badak.persistence",
-                                      reason="badak.persistence is not written yet")
+    from badak import persistence
     x, y = regression_data()
     model = small_model()
     checkpoint = ModelCheckpoint(tmp_path / "ckpt-{epoch:02d}.npz", monitor="loss")
@@ -430,7 +429,6 @@ def test_model_checkpoint_writes_files(tmp_path):
 
 
 def test_model_checkpoint_save_best_only(tmp_path):
-    pytest.importorskip("badak.persistence", reason="badak.persistence is not written yet")
     model = small_model()
     checkpoint = ModelCheckpoint(tmp_path / "best-{epoch}.npz", save_best_only=True)
     checkpoint.set_loop(FitLoop(model, None, History(), {}, np.random.default_rng(0)))

@@ -1,0 +1,221 @@
+"""The container of a badak model file: a ``.npz`` archive that is read without unpickling.
+
+A badak model file is what :func:`numpy.savez` writes: a zip archive of ``.npy`` arrays, stored
+uncompressed. The first entry, ``__badak__``, is a ``uint8`` array holding UTF-8 JSON (the
+*header*: format name and version, the architecture, the names, shapes and dtypes of the arrays,
+and a SHA-256 checksum of them); the other entries are plain numeric arrays.
+
+Reading such a file safely means trusting nothing in it:
+
+* the first bytes are checked before anything else, so a Python pickle (``torch.save``,
+  ``pickle.dump``, ``joblib``) is recognised and refused: unpickling can run arbitrary code;
+* every ``.npy`` entry is parsed by hand: its header (a Python literal, read by NumPy's
+  ``read_array_header_*``) gives dtype and shape; object dtypes are refused before any byte of data
+  is read, and the declared size must equal the stored size, so that a forged shape cannot make
+  badak allocate terabytes;
+* zip CRC-32 checks and the header's SHA-256 catch flipped bytes; a missing end-of-archive
+  record gives away a truncated file.
+
+Every problem raises :class:`ModelFileError` (a ``ValueError``) naming the file and saying what is
+wrong with it.
+
+Sources: the ``.npy`` format specification (NEP 1, ``numpy.lib.format``); the zip format
+(PKWARE APPNOTE); the Python ``pickle`` documentation's warning: "Never unpickle data that could
+have come from an untrusted source".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import zipfile
+import zlib
+
+import numpy as np
+
+from badak.persistence.atomic import atomic_write
+
+HEADER_ENTRY = "__badak__"
+FORMAT_NAME = "badak-model"
+FORMAT_VERSION = 1
+ARRAY_KINDS = "biuf"   # bool, signed and unsigned integers, floats: never objects or structs
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_PICKLE_REFUSAL = "which badak never loads because unpickling can run code"
+
+
+class ModelFileError(ValueError):
+    """A model or checkpoint file that badak refuses to load, with the reason in the message.
+
+    Raised for files that are truncated, corrupted (flipped bytes), not a badak file at all (for
+    example a pickle), of an unknown format version, or whose contents do not fit the
+    architecture they describe. Loading never executes code from the file.
+    """
+
+
+def _sniff(head: bytes) -> str:
+    """Say what a file that is not a zip archive seems to be, from its first bytes."""
+    if not head:
+        return "it is empty (0 bytes)"
+    if len(head) > 1 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return f"it looks like a Python pickle (protocol {head[1]}), {_PICKLE_REFUSAL}"
+    if head.startswith(b"\x93NUMPY"):
+        return "it is a single NumPy .npy array, not a .npz archive written by badak.save"
+    if head.startswith(b"\x89HDF"):
+        return "it looks like an HDF5 file (a Keras .h5 model?), which badak cannot read"
+    if head.startswith(b"\x1f\x8b"):
+        return "it is gzip-compressed, not a .npz archive written by badak.save"
+    if head.startswith(b"PK\x05\x06"):
+        return "it is an empty zip archive"
+    return f"it does not start with the zip signature PK\\x03\\x04 (first bytes: {head[:8]!r})"
+
+
+def checksum(arrays: dict[str, np.ndarray]) -> str:
+    """SHA-256 of the arrays, in order of their sorted names, with each name, dtype and shape.
+
+    Covering names, dtypes and shapes as well as the bytes means that moving, retyping or
+    reshaping an array changes the digest just as flipping one of its bytes does.
+    """
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}\0{a.dtype.str}\0{a.shape}\0".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def write_archive(path: str | os.PathLike, header: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``header`` (JSON-able dict) and numeric ``arrays`` atomically to ``path``.
+
+    The checksum of ``arrays`` is added to the header as ``sha256``. ``path`` is used exactly as
+    given: NumPy appends ``.npz`` only to names, not to the open file it is handed here.
+    """
+    for name, a in arrays.items():
+        if a.dtype.kind not in ARRAY_KINDS or a.dtype.fields is not None:
+            raise TypeError(f"array {name!r} must be numeric (bool, int or float); received "
+                            f"dtype {a.dtype}")
+    header = {**header, "sha256": checksum(arrays)}
+    text = json.dumps(header, allow_nan=True)
+    entries = {HEADER_ENTRY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8), **arrays}
+    with atomic_write(path) as f:
+        np.savez(f, **entries)
+
+
+def _read_npy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> np.ndarray:
+    """Read one ``.npy`` entry of the archive without ever unpickling."""
+    name = info.filename[:-len(".npy")]
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise ModelFileError(f"{where}: entry {name!r} is compressed (zip method "
+                             f"{info.compress_type}); badak model files store arrays "
+                             "uncompressed, as numpy.savez writes them")
+    with zf.open(info) as fp:
+        version = np.lib.format.read_magic(fp)
+        if version == (1, 0):
+            shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(fp)
+        elif version == (2, 0):
+            shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fp)
+        else:
+            raise ModelFileError(f"{where}: entry {name!r} uses .npy format version "
+                                 f"{version[0]}.{version[1]}, which badak does not read")
+        if dtype.hasobject:
+            raise ModelFileError(f"{where}: entry {name!r} holds Python objects (dtype "
+                                 f"{dtype}), stored as a pickle, {_PICKLE_REFUSAL}")
+        if dtype.kind not in ARRAY_KINDS or dtype.fields is not None:
+            raise ModelFileError(f"{where}: entry {name!r} has dtype {dtype}; badak model files "
+                                 "hold only bool, integer and float arrays")
+        n_bytes = math.prod(shape) * dtype.itemsize
+        stored = info.file_size - fp.tell()
+        if stored != n_bytes:
+            raise ModelFileError(f"{where} is truncated or corrupted: entry {name!r} declares "
+                                 f"shape {shape} of {dtype} ({n_bytes} bytes) but stores "
+                                 f"{stored} bytes")
+        data = fp.read(n_bytes)
+        if len(data) != n_bytes or fp.read(1):   # reading to the end checks the CRC-32
+            raise ModelFileError(f"{where} is truncated or corrupted: entry {name!r} should "
+                                 f"hold {n_bytes} bytes of data")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
+    return np.ascontiguousarray(array, dtype=dtype.newbyteorder("="))
+
+
+def _parse_header(raw: np.ndarray, where: str) -> dict:
+    """Decode the ``__badak__`` entry and check the format name and version."""
+    if raw.dtype != np.uint8 or raw.ndim != 1:
+        raise ModelFileError(f"{where}: the {HEADER_ENTRY!r} entry must be a 1-D uint8 array "
+                             f"of UTF-8 JSON; received dtype {raw.dtype} and shape {raw.shape}")
+    try:
+        header = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise ModelFileError(f"{where} is corrupted: its header is not valid UTF-8 JSON "
+                             f"({e})") from e
+    if not isinstance(header, dict):
+        raise ModelFileError(f"{where}: its header must be a JSON object; received "
+                             f"{type(header).__name__}")
+    if header.get("format") != FORMAT_NAME:
+        raise ModelFileError(f"{where} is not a badak model file: its header says format="
+                             f"{header.get('format')!r}, expected {FORMAT_NAME!r}")
+    version = header.get("version")
+    if version != FORMAT_VERSION:
+        newer = isinstance(version, int) and version > FORMAT_VERSION
+        raise ModelFileError(f"{where} has format version {version!r}; this badak reads version "
+                             f"{FORMAT_VERSION}" + (" (the file was written by a newer badak)"
+                                                    if newer else ""))
+    return header
+
+
+def _read(f, where: str) -> tuple[dict, dict[str, np.ndarray]]:
+    head = f.read(8)
+    if not head.startswith(_ZIP_MAGIC):
+        raise ModelFileError(f"{where} is not a badak model file: {_sniff(head)}")
+    f.seek(0)
+    try:
+        zf = zipfile.ZipFile(f)
+    except zipfile.BadZipFile as e:
+        raise ModelFileError(f"{where} is truncated or corrupted: its zip directory (at the end "
+                             f"of the file) is missing or unreadable ({e})") from e
+    with zf:
+        infos = zf.infolist()
+        names = [info.filename for info in infos]
+        if len(set(names)) != len(names):
+            twice = sorted({n for n in names if names.count(n) > 1})
+            raise ModelFileError(f"{where} is corrupted: the entries {twice} appear more than once")
+        odd = [n for n in names if not n.endswith(".npy")]
+        if odd:
+            raise ModelFileError(f"{where} is not a badak model file: entries {odd} are not "
+                                 ".npy arrays")
+        if HEADER_ENTRY + ".npy" not in names:
+            raise ModelFileError(f"{where} is not a badak model file: it has no "
+                                 f"{HEADER_ENTRY!r} header entry (entries: {names[:5]}...)")
+        arrays = {info.filename[:-len(".npy")]: _read_npy(zf, info, where) for info in infos}
+    header = _parse_header(arrays.pop(HEADER_ENTRY), where)
+    recorded, actual = header.get("sha256"), checksum(arrays)
+    if not isinstance(recorded, str):
+        raise ModelFileError(f"{where} is corrupted: its header has no 'sha256' checksum")
+    if recorded != actual:
+        raise ModelFileError(f"{where} is corrupted: the SHA-256 checksum of its arrays is "
+                             f"{actual[:16]}..., but the header recorded {str(recorded)[:16]}...")
+    return header, arrays
+
+
+def read_archive(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """Read and check a badak archive; return ``(header, arrays)``, arrays in file order.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ModelFileError
+        If the file is not a badak archive, is truncated or corrupted, or holds anything but
+        numeric arrays. The message names the file and the problem.
+    """
+    where = os.fspath(path)
+    with open(where, "rb") as f:
+        try:
+            return _read(f, where)
+        except ModelFileError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+                UnicodeDecodeError, SyntaxError, RecursionError) as e:
+            # a bad CRC-32, a damaged local header, an unparsable .npy header, a short read
+            raise ModelFileError(f"{where} is truncated or corrupted: {e}") from e

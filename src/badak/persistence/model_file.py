@@ -1,0 +1,271 @@
+"""Saving and loading a model: ``badak.save(model, path)`` and ``badak.load(path)``.
+
+A model file stores what is needed to rebuild the model and nothing that could run code:
+
+* the **architecture** as JSON, ``badak.nn.module_to_config(model)``, e.g.
+  ``{"class": "Linear", "config": {"in_features": 13, "out_features": 64, ...}}``, nested for
+  ``Sequential`` and ``MLP``. Loading rebuilds it with ``badak.nn.module_from_config``, which only
+  knows the module classes registered in ``badak.nn.MODULES``: a class name in a file is looked
+  up there and never imported;
+* the **parameters** (``model.state_dict()``) as arrays ``param/<name>``, e.g. ``param/0.weight``;
+* optionally the **optimizer state** (``optimizer.state_dict()``): class name, hyperparameters and
+  step count in the header, per-parameter arrays (momentum, squared-gradient averages) as
+  ``optim/<key>``;
+* free-form JSON ``metadata`` (data set, scaler statistics, notes).
+
+See :mod:`badak.persistence.archive` for the container and its checks, and
+:mod:`badak.persistence.checkpoint` for training checkpoints. The design follows the "safe
+serialisation" argument of the safetensors project (Hugging Face): weights as plain arrays plus a
+JSON header, so that loading a file can never execute code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+import badak
+from badak import nn
+from badak.persistence.archive import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    ModelFileError,
+    read_archive,
+    write_archive,
+)
+from badak.random import default_generator
+
+
+def _plain(value):
+    """``json.dumps`` fallback: NumPy scalars and arrays as Python numbers and lists."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    raise TypeError(f"a value of type {type(value).__name__} is not JSON-serialisable")
+
+
+def to_json(name: str, value) -> object:
+    """Return ``value`` as plain JSON data (lists, dicts, numbers, strings), or raise TypeError."""
+    try:
+        return json.loads(json.dumps(value, default=_plain, allow_nan=True))
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{name} must be JSON-serialisable (dicts, lists, strings, numbers, "
+                        f"bools, None); received {name} with {e}") from e
+
+
+def _manifest(arrays: dict[str, np.ndarray]) -> list[dict]:
+    return [{"name": name, "shape": list(a.shape), "dtype": str(a.dtype)}
+            for name, a in arrays.items()]
+
+
+def encode_model(model, optimizer=None, metadata: dict | None = None
+                 ) -> tuple[dict, dict[str, np.ndarray]]:
+    """Return ``(header, arrays)`` describing ``model`` and optionally ``optimizer``."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a badak.nn.Module; received model of type "
+                        f"{type(model).__name__}")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"metadata must be a dict or None; received metadata of type "
+                        f"{type(metadata).__name__}")
+    params = {name: np.array(a) for name, a in model.state_dict().items()}
+    header = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "badak_version": badak.__version__,
+        "architecture": to_json("the model's configuration", nn.module_to_config(model)),
+        "training": bool(model.training),
+        "parameters": _manifest(params),
+        "metadata": to_json("metadata", metadata or {}),
+        "optimizer": None,
+        "checkpoint": None,
+    }
+    arrays = {f"param/{name}": a for name, a in params.items()}
+    if optimizer is not None:
+        if not callable(getattr(optimizer, "state_dict", None)):
+            raise TypeError(f"optimizer must be a badak.optim.Optimizer or None; received "
+                            f"optimizer of type {type(optimizer).__name__}")
+        sd = dict(optimizer.state_dict())
+        state = {key: np.array(a) for key, a in sd.pop("state").items()}
+        # class, hyperparameters, step_count (and whatever else is JSON) go in the header
+        header["optimizer"] = {**to_json("the optimizer's state_dict", sd),
+                               "state": _manifest(state)}
+        arrays.update({f"optim/{key}": a for key, a in state.items()})
+    return header, arrays
+
+
+def _entries(header: dict, where: str) -> dict[str, dict]:
+    """The arrays the header lists: entry name -> {"name", "shape", "dtype"}."""
+    listed = {}
+    optimizer = header.get("optimizer")
+    if optimizer is not None and not isinstance(optimizer, dict):
+        raise ModelFileError(f"{where}: the header's 'optimizer' must be an object or null")
+    for prefix, items in (("param/", header.get("parameters")),
+                          ("optim/", (optimizer or {}).get("state", []))):
+        if not isinstance(items, list) or not all(
+                isinstance(item, dict) and isinstance(item.get("name"), str)
+                and isinstance(item.get("shape"), list) for item in items):
+            raise ModelFileError(f"{where}: the header's list of {prefix[:-1]} arrays is "
+                                 "malformed (expected a list of {name, shape, dtype} objects)")
+        listed.update({prefix + item["name"]: item for item in items})
+    return listed
+
+
+def check_entries(header: dict, arrays: dict[str, np.ndarray], where: str) -> None:
+    """Check that the archive holds exactly the arrays its header lists, with their shapes."""
+    listed = _entries(header, where)
+    missing = [name for name in listed if name not in arrays]
+    if missing:
+        raise ModelFileError(f"{where} is truncated or corrupted: the arrays {missing} listed in "
+                             "its header are missing")
+    unexpected = [name for name in arrays if name not in listed]
+    if unexpected:
+        raise ModelFileError(f"{where} is corrupted: it holds arrays {unexpected} that its "
+                             "header does not list")
+    for name, item in listed.items():
+        a = arrays[name]
+        if list(a.shape) != item["shape"] or str(a.dtype) != item.get("dtype"):
+            raise ModelFileError(f"{where} is corrupted: array {name!r} has shape {a.shape} and "
+                                 f"dtype {a.dtype}, but the header lists shape "
+                                 f"{tuple(item['shape'])} and dtype {item.get('dtype')}")
+
+
+def _class_names(config) -> list[str]:
+    """Every ``"class"`` named anywhere in a nested architecture config."""
+    names = []
+    if isinstance(config, dict):
+        if isinstance(config.get("class"), str):
+            names.append(config["class"])
+        for value in config.values():
+            names += _class_names(value)
+    elif isinstance(config, list):
+        for value in config:
+            names += _class_names(value)
+    return names
+
+
+def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
+    """Rebuild the module described by ``header`` and load its ``param/`` arrays into it."""
+    check_entries(header, arrays, where)
+    architecture = header.get("architecture")
+    if not isinstance(architecture, dict) or not isinstance(architecture.get("class"), str):
+        raise ModelFileError(f"{where}: the header holds no architecture (expected an object "
+                             "like {'class': 'Sequential', 'config': {...}})")
+    unknown = sorted({name for name in _class_names(architecture) if name not in nn.MODULES})
+    if unknown:
+        raise ModelFileError(
+            f"{where}: its architecture uses the module class(es) {unknown}, which are not "
+            f"registered badak modules (known: {', '.join(sorted(nn.MODULES))}); badak only "
+            "builds registered classes and never imports names found in a file")
+    # Building the layers draws initial weights; put badak's default generator back afterwards,
+    # so that loading a model does not shift the random stream of the script that loads it.
+    saved_state = default_generator().bit_generator.state
+    try:
+        model = nn.module_from_config(architecture)
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as e:
+        raise ModelFileError(f"{where}: its architecture cannot be built: {e}") from e
+    except MemoryError as e:
+        raise ModelFileError(f"{where}: its architecture needs more memory than is available "
+                             f"({e})") from e
+    finally:
+        default_generator().bit_generator.state = saved_state
+
+    saved = {name[len("param/"):]: a for name, a in arrays.items() if name.startswith("param/")}
+    dtypes = {a.dtype for a in saved.values()}
+    if len(dtypes) == 1 and next(iter(dtypes)).kind == "f":
+        model.to(dtypes.pop())      # a model trained in float64 is loaded in float64
+    needed = model.state_dict()
+    missing = [name for name in needed if name not in saved]
+    if missing:
+        raise ModelFileError(f"{where}: the architecture needs the parameters {missing}, which "
+                             "the file does not hold")
+    unexpected = [name for name in saved if name not in needed]
+    if unexpected:
+        raise ModelFileError(f"{where}: the file holds the parameters {unexpected}, which the "
+                             "architecture does not have")
+    for name, a in saved.items():
+        if a.shape != needed[name].shape:
+            raise ModelFileError(f"{where}: parameter {name!r} has shape {a.shape} in the file "
+                                 f"but the architecture needs {needed[name].shape}")
+        if a.dtype != needed[name].dtype:
+            raise ModelFileError(f"{where}: parameter {name!r} has dtype {a.dtype} in the file "
+                                 f"but the architecture needs {needed[name].dtype}")
+    try:
+        model.load_state_dict(saved)
+    except (TypeError, ValueError, KeyError) as e:
+        raise ModelFileError(f"{where}: its parameters do not fit the architecture: {e}") from e
+    model.train(bool(header.get("training", False)))
+    return model
+
+
+def decode_optimizer(header: dict, arrays: dict[str, np.ndarray], where: str) -> dict | None:
+    """The optimizer state dict stored in the file (for ``Optimizer.load_state_dict``), or None."""
+    optimizer = header.get("optimizer")
+    if optimizer is None:
+        return None
+    if not (isinstance(optimizer.get("class"), str)
+            and isinstance(optimizer.get("hyperparameters"), dict)
+            and isinstance(optimizer.get("step_count"), int)):
+        raise ModelFileError(f"{where}: the header's optimizer entry is malformed (expected "
+                             "'class', 'hyperparameters' and 'step_count')")
+    arrays = {item["name"]: arrays["optim/" + item["name"]] for item in optimizer["state"]}
+    return {**{k: v for k, v in optimizer.items() if k != "state"}, "state": arrays}
+
+
+def save(model, path: str | os.PathLike, optimizer=None, metadata: dict | None = None) -> None:
+    """Save ``model`` (architecture and parameters) to one ``.npz`` file, atomically.
+
+    Parameters
+    ----------
+    model : badak.nn.Module
+        A model built from registered badak modules (``Sequential``, ``MLP``, ``Linear``, ...).
+    path : str or os.PathLike
+        The file to write, used exactly as given (``.npz`` is the customary suffix, not added).
+        An existing file is replaced only once the new one is completely written.
+    optimizer : badak.optim.Optimizer, optional
+        Also store its state (hyperparameters, step count, moment estimates), readable with
+        :func:`badak.load_checkpoint`.
+    metadata : dict, optional
+        JSON-serialisable notes stored alongside (NumPy scalars and arrays become numbers and
+        lists).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a badak module, or ``metadata`` is not JSON-serialisable.
+    FileNotFoundError
+        If the directory of ``path`` does not exist.
+
+    Examples
+    --------
+    >>> model = badak.nn.MLP([13, 64, 64, 1])          # doctest: +SKIP
+    >>> badak.save(model, "boston.npz")
+    >>> same = badak.load("boston.npz")
+    """
+    header, arrays = encode_model(model, optimizer, metadata)
+    write_archive(path, header, arrays)
+
+
+def load(path: str | os.PathLike):
+    """Load a model saved with :func:`save` (or :func:`save_checkpoint`).
+
+    The architecture is rebuilt from registered badak module classes only, the parameters are
+    checked against it (names, shapes, dtypes) and loaded, and the train/eval mode is restored.
+    No code from the file is ever executed. Loading does not consume numbers from badak's
+    default random generator.
+
+    Returns
+    -------
+    model : badak.nn.Module
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ModelFileError
+        If the file is not a badak model file (a pickle, say), is truncated or corrupted, or its
+        parameters do not fit its architecture; the message says which.
+    """
+    where = os.fspath(path)
+    header, arrays = read_archive(where)
+    return decode_model(header, arrays, where)
