@@ -45,6 +45,7 @@ _LAZY = {
     "plots": ("badak.plots", None),
     "atlas": ("badak.atlas", None),
     "expr": ("badak.expr", None),
+    "sklearn": ("badak.sklearn", None),
 }
 
 

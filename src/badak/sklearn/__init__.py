@@ -1,0 +1,27 @@
+"""badak.sklearn: badak's networks as scikit-learn estimators (needs the 'sklearn' extra).
+
+- :class:`MLPRegressor` and :class:`MLPClassifier`: a :class:`badak.nn.MLP` trained by
+  :func:`badak.fit`;
+- :class:`PerceptronClassifier`: :class:`badak.perceptron.Perceptron` and its learning rule.
+
+They follow scikit-learn's conventions (parameters stored by ``__init__``, checked by ``fit``;
+fitted attributes ending in ``_``), pass its ``check_estimator`` suite, and so work in
+``Pipeline``, ``GridSearchCV`` and ``cross_val_score``::
+
+    from sklearn.model_selection import GridSearchCV
+    from badak.sklearn import MLPClassifier
+    search = GridSearchCV(MLPClassifier(epochs=50), {"activation": ["relu", "tanh"]})
+
+Pickling a fitted estimator works (scikit-learn's convention, e.g. for joblib); to keep a model
+in a file that cannot run code when loaded, save ``estimator.model_`` with :func:`badak.save`.
+"""
+
+try:
+    import sklearn  # noqa: F401
+except ImportError as err:  # pragma: no cover - depends on the environment
+    raise ImportError("badak.sklearn needs scikit-learn: pip install 'badak[sklearn]'") from err
+
+from badak.sklearn.mlp import MLPClassifier, MLPRegressor
+from badak.sklearn.perceptron import PerceptronClassifier
+
+__all__ = ["MLPClassifier", "MLPRegressor", "PerceptronClassifier"]
