@@ -21,6 +21,7 @@ import functools
 import threading
 import weakref
 from collections.abc import Callable, Sequence
+from heapq import heappop, heappush
 
 from badak.backend import xp
 
@@ -87,23 +88,32 @@ class Function:
     Gradients may have the broadcast shape; the engine sums them back to each input's shape.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "y", "create_graph", "_out", "_freed", "__dict__",
-                 "__weakref__")
+    __slots__ = ("inputs", "needs_input_grad", "y", "generation", "create_graph", "_out",
+                 "_freed", "_retains", "__dict__", "__weakref__")
 
     def __call__(self, *inputs):
         y = self.forward(*[x.data for x in inputs])
         if _grad_mode.enabled:
-            needs = tuple(x.requires_grad for x in inputs)
+            needs = tuple([x.requires_grad for x in inputs])
             record = True in needs
         else:
             record = False
         out = Tensor._make(y, record)
         if record:
+            # The generation is one more than the latest input's: every node comes after the
+            # nodes it depends on, so backward can visit nodes in decreasing generation.
+            gen = 0
+            for x in inputs:
+                c = x.creator
+                if c is not None and c.generation >= gen:
+                    gen = c.generation + 1
+            self.generation = gen
             self.inputs = inputs
             self.needs_input_grad = needs
             self.y = y
             self.create_graph = False
             self._freed = False
+            self._retains = False
             self._out = weakref.ref(out)
             out.creator = self
         return out
@@ -163,10 +173,7 @@ def topological_order(root_fn: Function) -> list[Function]:
         if id(fn) in visited:
             continue
         if fn._freed:
-            raise GraphFreedError(
-                "Trying to backward through the graph a second time (or to use values of a "
-                "graph that was already freed by backward). Pass retain_graph=True to the first "
-                "backward() call if you need to backward through it again.")
+            raise _freed_error()
         visited.add(id(fn))
         stack.append((fn, True))
         for x in fn.inputs:
@@ -200,13 +207,23 @@ def _sum_to(g, shape):
 BackwardHook = Callable[[Function, object, tuple], None]
 
 
+def _freed_error() -> GraphFreedError:
+    return GraphFreedError(
+        "Trying to backward through the graph a second time (or to use values of a graph that "
+        "was already freed by backward). Pass retain_graph=True to the first backward() call if "
+        "you need to backward through it again.")
+
+
 def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
                  inputs: Sequence | None = None, hook: BackwardHook | None = None):
     """Backpropagate from ``root`` with upstream gradient ``gradient`` (an array).
 
-    With ``inputs`` given, return their gradients (a list, None where unreachable) and leave
-    ``.grad`` untouched; otherwise accumulate into the ``.grad`` of every leaf that requires it.
-    ``hook(fn, gy, gxs)`` is called after each node's backward (used by :mod:`badak.explain`).
+    Nodes are visited in decreasing generation (a heap), which is a reverse topological order:
+    a node runs only when every node that used its output has passed its gradient back, so its
+    gradient is complete. With ``inputs`` given, return their gradients (a list, None where
+    unreachable) and leave ``.grad`` untouched; otherwise accumulate into the ``.grad`` of every
+    leaf that requires it. ``hook(fn, gy, gxs)`` is called after each node's backward (used by
+    :mod:`badak.explain`).
     """
     targets = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     results = None if inputs is None else [None] * len(inputs)
@@ -215,65 +232,74 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
         gradient = Tensor._make(gradient, False)
 
     def deliver(x, g):
-        # x is a leaf or a non-leaf target: accumulate its finished share of gradient.
+        # x is a leaf, a retained non-leaf or a target: accumulate its finished gradient.
         if targets is not None:
             i = targets.get(id(x))
             if i is not None:
                 results[i] = g if results[i] is None else results[i] + g
             return
-        if x.creator is None or x._retain_grad:
-            if not isinstance(g, Tensor):
-                g = Tensor._make(g, False)
-            x.grad = g if x.grad is None else x.grad + g
+        if type(g) is not Tensor:
+            g = Tensor._make(g, False)
+        x.grad = g if x.grad is None else x.grad + g
 
-    if root.creator is None:
+    root_fn = root.creator
+    if root_fn is None:
         deliver(root, gradient)
         return results
+    if root_fn._freed:
+        raise _freed_error()
 
-    order = topological_order(root.creator)
-    grads = {root.creator: gradient}
+    grads = {root_fn: gradient}
+    heap = [(-root_fn.generation, id(root_fn), root_fn)]
+    visited = []
     prev_mode = _grad_mode.enabled
     _grad_mode.enabled = create_graph
     try:
-        for fn in reversed(order):
-            gy = grads.pop(fn, None)
-            if gy is None:
-                continue
-            if fn._out is not None and (targets is not None or _wants_grad(fn)):
+        while heap:
+            fn = heappop(heap)[2]
+            visited.append(fn)
+            gy = grads.pop(fn)
+            if targets is not None or fn._retains:
                 out = fn._out()
-                if out is not None and (targets is not None and id(out) in targets
-                                        or targets is None and out._retain_grad):
+                if out is not None and (out._retain_grad if targets is None
+                                        else id(out) in targets):
                     deliver(out, gy)
             fn.create_graph = create_graph
             gxs = fn.backward(gy)
-            if not isinstance(gxs, tuple):
+            if type(gxs) is not tuple:
                 gxs = (gxs,)
             if hook is not None:
                 hook(fn, gy, gxs)
             for x, gx, need in zip(fn.inputs, gxs, fn.needs_input_grad):
                 if not need or gx is None:
                     continue
-                if gx.shape != x.shape:
-                    gx = _sum_to(gx, x.shape)
-                if gx.dtype != x.dtype:
-                    gx = gx.astype(x.dtype)
+                if gx.shape != x.data.shape:
+                    gx = _sum_to(gx, x.data.shape)
+                if gx.dtype != x.data.dtype:
+                    gx = gx.astype(x.data.dtype)
                 c = x.creator
                 if c is None:
-                    deliver(x, gx)
+                    if targets is None and not create_graph:
+                        g = x.grad
+                        x.grad = Tensor._make(gx, False) if g is None else \
+                            Tensor._make(g.data + gx, False)
+                    else:
+                        deliver(x, gx)
                 else:
                     prev = grads.get(c)
-                    grads[c] = gx if prev is None else prev + gx
+                    if prev is None:
+                        if c._freed:
+                            raise _freed_error()
+                        grads[c] = gx
+                        heappush(heap, (-c.generation, id(c), c))
+                    else:
+                        grads[c] = prev + gx
     finally:
         _grad_mode.enabled = prev_mode
         if not retain_graph:
-            for fn in order:
+            for fn in visited:
                 fn.release()
     return results
-
-
-def _wants_grad(fn: Function) -> bool:
-    out = fn._out()
-    return out is not None and out._retain_grad
 
 
 def backward(tensor, gradient=None, retain_graph: bool | None = None,

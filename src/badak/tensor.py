@@ -165,6 +165,8 @@ class Tensor:
     def retain_grad(self) -> Tensor:
         """Keep ``.grad`` on this non-leaf tensor after backward (for inspection)."""
         self._retain_grad = True
+        if self.creator is not None:
+            self.creator._retains = True
         return self
 
     def zero_grad(self) -> None:

@@ -8,14 +8,18 @@ Backward: dx = g @ Wᵀ, dW = xᵀ @ g, db = Σ_N g.
 from __future__ import annotations
 
 from badak.autograd import Function
-from badak.ops import reshape
+from badak.backend import xp
+from badak.ops import matmul, reshape
 from badak.ops._poly import sum_, swap_last
 from badak.tensor import Tensor, as_tensor
 
 
 class Linear(Function):
+    # Products use xp.dot: for 2-D arrays it is the same product as @, but it hands transposed
+    # operands to BLAS without falling back to NumPy's slow loop (x.T @ g with N = 1 is ~10x
+    # slower through matmul than through dot; see BENCHMARKS.md).
     def forward(self, x, w, b=None):
-        y = x @ w  # (N, in) @ (in, out) -> (N, out)
+        y = xp.dot(x, w)  # (N, in) @ (in, out) -> (N, out)
         if b is not None:
             if b.dtype == y.dtype:
                 y += b  # (N, out) + (out,), in place on the fresh product
@@ -25,13 +29,17 @@ class Linear(Function):
 
     def backward(self, gy):
         need = self.needs_input_grad
-        x, w = self.input(0), self.input(1)
-        gx = gy @ swap_last(w) if need[0] else None  # (N, out) @ (out, in) -> (N, in)
-        gw = swap_last(x) @ gy if need[1] else None  # (in, N) @ (N, out) -> (in, out)
-        if len(need) == 3:
-            gb = sum_(gy, 0) if need[2] else None  # (N, out) -> (out,)
-            return gx, gw, gb
-        return gx, gw
+        if self.create_graph:  # recorded backward: the same formulas with Tensor ops
+            x, w = self.inputs[0], self.inputs[1]
+            gx = matmul(gy, swap_last(w)) if need[0] else None
+            gw = matmul(swap_last(x), gy) if need[1] else None
+            gb = sum_(gy, 0) if len(need) == 3 and need[2] else None
+        else:
+            x, w = self.inputs[0].data, self.inputs[1].data
+            gx = xp.dot(gy, w.T) if need[0] else None  # (N, out) @ (out, in) -> (N, in)
+            gw = xp.dot(x.T, gy) if need[1] else None  # (in, N) @ (N, out) -> (in, out)
+            gb = gy.sum(0) if len(need) == 3 and need[2] else None  # (N, out) -> (out,)
+        return (gx, gw, gb) if len(need) == 3 else (gx, gw)
 
 
 def linear(x, weight, bias=None) -> Tensor:
@@ -43,8 +51,8 @@ def linear(x, weight, bias=None) -> Tensor:
     weight : Tensor, shape (in, out)
     bias : Tensor, shape (out,), optional
     """
-    w = as_tensor(weight)
-    x = as_tensor(x, like=w)
+    w = weight if isinstance(weight, Tensor) else as_tensor(weight)
+    x = x if isinstance(x, Tensor) else as_tensor(x, like=w)
     if w.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (in, out); received shape {w.shape}")
     if x.ndim == 0 or x.shape[-1] != w.shape[0]:
@@ -53,7 +61,7 @@ def linear(x, weight, bias=None) -> Tensor:
                          f"{w.shape})")
     args = [x, w]
     if bias is not None:
-        b = as_tensor(bias, like=w)
+        b = bias if isinstance(bias, Tensor) else as_tensor(bias, like=w)
         if b.shape != (w.shape[1],):
             raise ValueError(f"linear: bias must have shape ({w.shape[1]},) to match weight "
                              f"{w.shape}; received shape {b.shape}")

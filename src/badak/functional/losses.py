@@ -39,7 +39,7 @@ def _pair(input, target, op: str):
 class MSELoss(Function):
     def forward(self, a, t):
         self.diff = a - t  # (...)
-        return xp.asarray((self.diff * self.diff).mean(), dtype=a.dtype)  # () scalar
+        return xp.asarray((self.diff * self.diff).sum() / a.size, dtype=a.dtype)  # () scalar
 
     def backward(self, gy):
         diff = self.input(0) - self.input(1) if isinstance(gy, Tensor) else self.diff

@@ -21,7 +21,7 @@ from badak.random import as_generator
 from badak.tensor import Tensor, tensor
 
 
-def as_layer_input(x, dtype: np.dtype, in_features: int, layer: str) -> Tensor:
+def as_layer_input(x, dtype: np.dtype, in_features: int, layer: Module) -> Tensor:
     """Return ``x`` as a Tensor of the layer's ``dtype``, checking the feature axis.
 
     Arrays and lists are converted (a float64 NumPy batch fed to a float32 layer becomes
@@ -32,7 +32,8 @@ def as_layer_input(x, dtype: np.dtype, in_features: int, layer: str) -> Tensor:
     if x.dtype != dtype:
         x = x.astype(dtype)
     if x.ndim == 0 or x.shape[-1] != in_features:
-        raise ValueError(f"{layer} expects inputs with {in_features} features on the last axis; "
+        name = f"{type(layer).__name__}({layer.in_features} -> {layer.out_features})"
+        raise ValueError(f"{name} expects inputs with {in_features} features on the last axis; "
                          f"received shape {x.shape}")
     return x
 
@@ -89,8 +90,7 @@ class Linear(Module):
             self.bias.data = np.zeros(self.out_features, dtype=self.bias.dtype)
 
     def forward(self, x) -> Tensor:
-        x = as_layer_input(x, self.weight.dtype, self.in_features,
-                           f"Linear({self.in_features} -> {self.out_features})")
+        x = as_layer_input(x, self.weight.data.dtype, self.in_features, self)
         return F.linear(x, self.weight, self.bias)  # (N, in) @ (in, out) + (out,) -> (N, out)
 
     def extra_repr(self) -> str:

@@ -60,8 +60,7 @@ class Maxout(Module):
         self.bias.data = np.zeros(shape[1], dtype=self.bias.dtype)
 
     def forward(self, x) -> Tensor:
-        x = as_layer_input(x, self.weight.dtype, self.in_features,
-                           f"Maxout({self.in_features} -> {self.out_features})")
+        x = as_layer_input(x, self.weight.data.dtype, self.in_features, self)
         z = F.linear(x, self.weight, self.bias)  # (N, in) @ (in, out*k) -> (N, out*k)
         return F.maxout(z, self.pieces)  # (N, out*k) -> (N, out)
 

@@ -34,6 +34,7 @@ from badak._validation import check_number, check_positive, check_positive_int
 from badak.autograd import no_grad
 from badak.backend import xp
 from badak.optim.clip import clip_grad_norm_, clip_grad_value_
+from badak.optim.flat import FlatLayout
 from badak.tensor import Tensor
 
 
@@ -74,6 +75,7 @@ class Optimizer:
         self._set_hyperparameters(hyperparameters)
         self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
         self.step_count = 0
+        self._flat: FlatLayout | None = None
 
     # ------------------------------------------------------------------ hyperparameters
     @property
@@ -129,10 +131,27 @@ class Optimizer:
             if self.clipnorm is not None:
                 clip_grad_norm_(self.params, self.clipnorm)
             self.step_count += 1
+            if self._step_flat():
+                return
             for i, p in enumerate(self.params):
                 if p.grad is None:
                     continue
                 self._update(p.data, self._grad_array(i, p), self.state[i])
+
+    def _step_flat(self) -> bool:
+        """Update all parameters in one vectorised call when the model is small (see
+        :mod:`badak.optim.flat`); return False to take the per-parameter path instead."""
+        params = self.params
+        for p in params:
+            if p.grad is None or p.grad.data.shape != p.data.shape:
+                return False
+        layout = self._flat
+        if layout is None or not layout.valid_for(params, self.state):
+            layout = self._flat = FlatLayout(params, self.state)
+        if not layout.ok:
+            return False
+        layout.step(self._update)
+        return True
 
     def _grad_array(self, i: int, p: Tensor) -> np.ndarray:
         """The gradient of ``params[i]`` as an array of the parameter's shape and dtype."""
