@@ -1,0 +1,152 @@
+"""``badak train``: train an MLP on a built-in data set or a CSV file, save it and its pictures."""
+
+from __future__ import annotations
+
+import argparse
+
+from badak.cli.arguments import (
+    output_dir,
+    output_file,
+    parse_int_list,
+    parse_nonnegative_float,
+    parse_nonnegative_int,
+    parse_positive_float,
+    parse_positive_int,
+    pictures_or_note,
+)
+from badak.cli.trainingdata import BUILTIN, METADATA_KEY
+from badak.nn import ACTIVATIONS
+from badak.optim import OPTIMIZERS
+from badak.training import Callback
+
+NAME = "train"
+HELP = "train an MLP on a built-in data set or a CSV file and save it"
+DESCRIPTION = f"""Train a multi-layer perceptron and save it with its pictures.
+
+--data is one of {', '.join(BUILTIN)}
+or a CSV file (a header row of column names, then rows of numbers) with --target naming the
+column to predict. 20% of the rows are held out for
+validation (the test split for boston and mnist5k). A target of whole numbers with at most 20
+distinct values is a classification (cross-entropy, accuracy), anything else a regression
+(mean squared error, MAE); --task overrides. CSV features are standardized with the training
+rows' statistics, which are saved with the model so that 'badak predict' applies them too.
+
+Writes into --out: the training curves, the decision boundary (2 features) or predicted
+against actual (regression), and the model (model.npz unless --save says otherwise)."""
+EPILOG = """examples:
+  badak train --data moons --hidden 16,16 --epochs 50
+  badak train --data boston --optimizer rmsprop --epochs 100 --batch-size 16
+  badak train --data houses.csv --target price --save houses.npz"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", required=True, metavar="NAME|FILE.csv",
+                        help=f"{', '.join(BUILTIN)}, or a CSV file")
+    parser.add_argument("--target", metavar="COLUMN",
+                        help="the column to predict (CSV files only)")
+    parser.add_argument("--task", choices=("auto", "classification", "regression"),
+                        default="auto", help="(default: auto, from the target's values)")
+    parser.add_argument("--hidden", type=parse_int_list, default=[64, 64], metavar="SIZES",
+                        help="hidden layer sizes, comma-separated (default: 64,64)")
+    parser.add_argument("--activation", choices=[a for a in ACTIVATIONS
+                                                 if a not in ("softmax", "step")],
+                        default="relu", help="hidden activation (default: relu)")
+    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
+                        help="(default: adam)")
+    parser.add_argument("--lr", type=parse_positive_float,
+                        help="learning rate (default: the optimizer's, 1e-3 for adam)")
+    parser.add_argument("--epochs", type=parse_positive_int, default=50,
+                        help="(default: 50)")
+    parser.add_argument("--batch-size", type=parse_positive_int, default=32,
+                        help="(default: 32)")
+    parser.add_argument("--samples", type=parse_positive_int, default=400,
+                        help="points of a 2-D toy data set (default: 400)")
+    parser.add_argument("--noise", type=parse_nonnegative_float, default=0.1,
+                        help="noise of a 2-D toy data set (default: 0.1)")
+    parser.add_argument("--seed", type=parse_nonnegative_int, default=0,
+                        help="seed of the data, the split, the weights and the batches "
+                             "(default: 0)")
+    parser.add_argument("--save", metavar="PATH",
+                        help="where to save the model (default: OUT/model.npz)")
+    parser.add_argument("--out", default="badak-out", metavar="DIR",
+                        help="folder for the pictures (default: ./badak-out)")
+
+
+class EpochProgress(Callback):
+    """Advance a progress display after each epoch, showing the loss."""
+
+    def __init__(self, progress) -> None:
+        self.progress = progress
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        shown = ", ".join(f"{k} {v:.4g}" for k, v in logs.items())
+        self.progress.advance(f"epoch {epoch}: {shown}")
+
+
+def run(args: argparse.Namespace) -> int:
+    import badak
+    from badak.cli.trainingdata import load_training_data
+    from badak.tour import StepProgress
+
+    out = output_dir(args.out)
+    save_path = output_file(args.save) if args.save else out / "model.npz"
+    data = load_training_data(args.data, args.target, args.task, args.samples, args.noise,
+                              args.seed)
+    n_features = data.x_train.shape[1]
+    sizes = [n_features, *args.hidden, data.n_outputs]
+    model = badak.nn.MLP(sizes, activation=args.activation, rng=args.seed)
+    classify = data.task == "classification"
+    loss, metrics = ("cross_entropy", ("accuracy",)) if classify else ("mse", ("mae",))
+    print(f"training MLP {'-'.join(map(str, sizes))} ({args.activation}) on {data.name}: "
+          f"{len(data.x_train)} training and {len(data.x_val)} {data.val_name} rows, "
+          f"{data.task}, {args.optimizer}, {args.epochs} epochs at batch size "
+          f"{args.batch_size}")
+    every = max(1, args.epochs // 10)
+    with StepProgress(args.epochs, "badak train", enabled=not args.quiet,
+                      every=every) as bar:
+        history = badak.fit(model, data.x_train, data.y_train, loss=loss,
+                            optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
+                            batch_size=args.batch_size,
+                            validation_data=(data.x_val, data.y_val), metrics=metrics,
+                            rng=args.seed, verbose=0, callbacks=[EpochProgress(bar)])
+    last = history.last()
+    print("final: " + ", ".join(f"{k.replace('val_', data.val_name + '_')} {v:.4f}"
+                                for k, v in last.items()))
+    badak.save(model, save_path, metadata={METADATA_KEY: data.describe()})
+    print(f"model: {save_path}")
+    if pictures_or_note():
+        for path in _pictures(model, data, history, out):
+            print(f"picture: {path}")
+    return 0
+
+
+def _pictures(model, data, history, out) -> list:
+    from pathlib import Path
+
+    import numpy as np
+
+    from badak.plots import plot_decision_boundary, plot_history, plot_predictions, predict_numpy
+
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(data.name).stem)
+    paths = [out / f"{stem}_curves.png"]
+    plot_history(history, path=paths[0], title=f"MLP on {data.name}")
+    if data.task == "classification" and data.x_train.shape[1] == 2:
+        paths.append(out / f"{stem}_boundary.png")
+        if data.mean is None:
+            plot_decision_boundary(model, data.x_val, data.y_val, path=paths[-1],
+                                   title=f"{data.name}: {data.val_name} points")
+        else:  # draw the boundary in the data's own units: standardize inside
+            mean = data.mean.astype(np.float32)
+            scale = data.scale.astype(np.float32)
+
+            def on_raw_inputs(t):
+                return model((t - mean) / scale)
+
+            plot_decision_boundary(on_raw_inputs, data.x_val * data.scale + data.mean,
+                                   data.y_val, path=paths[-1],
+                                   title=f"{data.name}: {data.val_name} points")
+    elif data.task == "regression":
+        paths.append(out / f"{stem}_predictions.png")
+        plot_predictions(data.y_val, predict_numpy(model, data.x_val), path=paths[-1],
+                         title=None)
+    return paths

@@ -1,0 +1,157 @@
+"""The data ``badak train`` learns from, and what ``badak predict`` needs to reuse a model.
+
+A data set is a built-in one (the 2-D toy problems, Boston housing, 5,000 MNIST digits) or a
+CSV file with a ``--target`` column. :func:`load_training_data` returns the training and
+validation parts, whether the task is classification or regression, and the preprocessing
+(standardization of the features, or the division of pixels by 255). That description is
+stored in the model file's metadata (:func:`describe`), so that ``badak predict`` applies the
+same preprocessing, checks the columns and maps class indices back to the original labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from badak.cli.arguments import UserError
+from badak.cli.csvfile import read_csv
+
+__all__ = ["BUILTIN", "METADATA_KEY", "TrainingData", "load_training_data", "preprocess"]
+
+TOY = ("xor", "spiral", "moons", "circles", "gaussian")
+BUILTIN = (*TOY, "boston", "mnist5k")
+METADATA_KEY = "badak_cli"
+MAX_CLASSES = 20  # a CSV target of at most this many distinct integers is a class label
+
+
+@dataclass
+class TrainingData:
+    """Prepared arrays and their description."""
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    task: str                       # 'classification' or 'regression'
+    features: list[str]
+    target: str
+    classes: list[float] | None     # original label of each class index
+    mean: np.ndarray | None         # preprocessing: (x - mean) / scale
+    scale: np.ndarray | None
+    val_name: str = "validation"
+
+    @property
+    def n_outputs(self) -> int:
+        return 1 if self.classes is None else len(self.classes)
+
+    def describe(self) -> dict:
+        """The JSON metadata stored with the model (see :func:`preprocess`)."""
+        return {"data": self.name, "task": self.task, "features": self.features,
+                "target": self.target, "classes": self.classes,
+                "mean": None if self.mean is None else self.mean.tolist(),
+                "scale": None if self.scale is None else self.scale.tolist()}
+
+
+def preprocess(meta: dict, x: np.ndarray) -> np.ndarray:
+    """Apply the stored preprocessing ``(x - mean) / scale`` (nothing if none was stored)."""
+    if meta.get("mean") is None:
+        return x
+    return (x - np.asarray(meta["mean"])) / np.asarray(meta["scale"])
+
+
+def _standardize(x_train: np.ndarray):
+    from badak.data import StandardScaler
+
+    scaler = StandardScaler().fit(x_train)
+    return scaler.mean_, scaler.scale_
+
+
+def _split(x, y, seed: int):
+    from badak.data import train_test_split
+
+    if len(x) < 5:
+        raise UserError(f"the data set has {len(x)} rows; at least 5 are needed to hold out a "
+                        f"validation part")
+    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.2, rng=seed)
+    return x_train, y_train, x_val, y_val
+
+
+def _builtin(name: str, samples: int, noise: float, seed: int) -> TrainingData:
+    from badak import datasets
+
+    if name in TOY:
+        x, y = getattr(datasets, f"make_{name}")(samples, noise=noise, rng=seed)
+        x_train, y_train, x_val, y_val = _split(x, y, seed)
+        return TrainingData(name, x_train, y_train, x_val, y_val, "classification",
+                            ["x1", "x2"], "label", [0.0, 1.0], None, None)
+    if name == "boston":
+        (x_train, y_train), (x_val, y_val) = datasets.load_boston()
+        mean, scale = _standardize(x_train)
+        return TrainingData(name, (x_train - mean) / scale, y_train, (x_val - mean) / scale,
+                            y_val, "regression", list(datasets.BOSTON_FEATURES), "MEDV", None,
+                            mean, scale, val_name="test")
+    (x_train, y_train), (x_val, y_val) = datasets.load_mnist5k(split="train_test")
+    n = x_train.shape[1]
+    mean, scale = np.zeros(n), np.full(n, 255.0)  # pixels 0..255 -> 0..1
+    return TrainingData(name, x_train / 255.0, y_train, x_val / 255.0, y_val,
+                        "classification", [f"pixel{i}" for i in range(n)], "digit",
+                        [float(c) for c in range(10)], mean, scale, val_name="test")
+
+
+def _from_csv(path: str, target: str | None, task: str, seed: int) -> TrainingData:
+    names, table = read_csv(path)
+    if target is None:
+        raise UserError(f"--target COLUMN is needed with a CSV file: which column to predict? "
+                        f"The columns of {path} are {', '.join(names)}")
+    if target not in names:
+        raise UserError(f"--target {target!r} is not a column of {path}; its columns are "
+                        f"{', '.join(names)}")
+    if len(names) < 2:
+        raise UserError(f"{path} has only the target column; it needs at least one feature "
+                        f"column")
+    j = names.index(target)
+    y = table[:, j]
+    x = np.delete(table, j, axis=1)
+    features = [n for n in names if n != target]
+    integral = bool(np.all(y == np.round(y)))
+    distinct = len(np.unique(y))
+    if task == "auto":
+        task = "classification" if integral and distinct <= MAX_CLASSES else "regression"
+    if task == "classification":
+        if not integral:
+            raise UserError(f"--task classification needs whole-number class labels in column "
+                            f"{target!r}; it holds values such as "
+                            f"{y[y != np.round(y)][0]:g}")
+        if distinct < 2:
+            raise UserError(f"column {target!r} holds a single class ({y[0]:g}); "
+                            f"classification needs at least two")
+    x_train, y_train, x_val, y_val = _split(x, y, seed)
+    mean, scale = _standardize(x_train)
+    classes = None
+    if task == "classification":
+        values = np.unique(y)
+        y_train = np.searchsorted(values, y_train).astype(np.int64)
+        y_val = np.searchsorted(values, y_val).astype(np.int64)
+        classes = values.tolist()
+    return TrainingData(str(path), (x_train - mean) / scale, y_train, (x_val - mean) / scale,
+                        y_val, task, features, target, classes, mean, scale)
+
+
+def load_training_data(source: str, target: str | None = None, task: str = "auto",
+                       samples: int = 400, noise: float = 0.1, seed: int = 0) -> TrainingData:
+    """Load a built-in data set by name, or a CSV file, split and preprocessed."""
+    if source in BUILTIN:
+        if target is not None:
+            raise UserError(f"--target is only for CSV files; the built-in data set "
+                            f"{source!r} has its own target")
+        data = _builtin(source, samples, noise, seed)
+        if task != "auto" and task != data.task:
+            raise UserError(f"--task {task} does not fit the data set {source!r}, which is a "
+                            f"{data.task} problem")
+        return data
+    if not source.lower().endswith(".csv"):
+        raise UserError(f"--data must be one of {', '.join(BUILTIN)} or a .csv file; received "
+                        f"{source!r}")
+    return _from_csv(source, target, task, seed)
