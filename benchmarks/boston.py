@@ -33,30 +33,19 @@ import time
 
 import numpy as np
 
-from badak import nn
-from badak.data import StandardScaler
 from badak.datasets import load_boston
-from badak.training import cross_validate, evaluate, fit
-
-KERAS_CV_MAE = 2.38
-KERAS_TEST_MAE = 2.55
-
-
-def build_model(rng, output_bias: float = 0.0) -> nn.Module:
-    """Dense(64, relu) -> Dense(64, relu) -> Dense(1) with Keras' initialisation."""
-    model = nn.MLP([13, 64, 64, 1], activation="relu", init="glorot_uniform", rng=rng)
-    model[-1].bias.data[...] = output_bias
-    return model
+from badak.reference import KERAS_CV_MAE, KERAS_TEST_MAE, boston_final, build_boston_model
+from badak.training import cross_validate
 
 
 def run_cv(x_train, y_train, args) -> None:
     print(f"(a) {args.folds}-fold cross-validation, {args.epochs} epochs at batch size "
           f"{args.batch_size}, RMSprop lr=1e-3 (Keras reference: mean val MAE {KERAS_CV_MAE})")
     start = time.perf_counter()
-    result = cross_validate(build_model, x_train, y_train, folds=args.folds, epochs=args.epochs,
-                            batch_size=args.batch_size, loss="mse", optimizer="rmsprop",
-                            metrics=("mae",), standardize="global", rng=args.cv_seed,
-                            verbose=args.verbose)
+    result = cross_validate(build_boston_model, x_train, y_train, folds=args.folds,
+                            epochs=args.epochs, batch_size=args.batch_size, loss="mse",
+                            optimizer="rmsprop", metrics=("mae",), standardize="global",
+                            rng=args.cv_seed, verbose=args.verbose)
     seconds = time.perf_counter() - start
     steps = sum(h.params["steps"] for h in result.histories) * args.epochs
     for i, mae in enumerate(result.final["val_mae"], start=1):
@@ -92,21 +81,19 @@ def plot_curves(result, path: str) -> None:
     plt.close(fig)
 
 
-def run_final(x_train, y_train, x_test, y_test, args) -> None:
-    print(f"(b) all {len(x_train)} training houses, {args.final_epochs} epochs at batch size "
+def run_final(y_train, args) -> None:
+    print(f"(b) all {len(y_train)} training houses, {args.final_epochs} epochs at batch size "
           f"{args.final_batch_size}, test MAE over {args.seeds} seeds "
           f"(Keras reference: {KERAS_TEST_MAE})")
     variants = [("Keras init (output bias 0)", 0.0),
-                (f"output bias = mean price {y_train.mean():.1f}", float(y_train.mean()))]
+                (f"output bias = mean price {y_train.mean():.1f}", "mean")]
     for label, bias in variants:
         maes = []
         start = time.perf_counter()
         for seed in range(args.seeds):
-            rng = np.random.default_rng(seed)          # initial weights, then shuffling
-            model = build_model(rng, output_bias=bias)
-            fit(model, x_train, y_train, loss="mse", optimizer="rmsprop", epochs=args.final_epochs,
-                batch_size=args.final_batch_size, rng=rng, verbose=0)
-            maes.append(evaluate(model, x_test, y_test, metrics=("mae",))["mae"])
+            _, mae = boston_final(seed, epochs=args.final_epochs,
+                                  batch_size=args.final_batch_size, output_bias=bias)
+            maes.append(mae)
         seconds = time.perf_counter() - start
         verdict = "<=" if np.mean(maes) <= KERAS_TEST_MAE else ">"
         print(f"    {label:<32} test MAE {np.mean(maes):.3f} ± {np.std(maes):.3f} "
@@ -129,12 +116,11 @@ def main(argv=None) -> None:
     parser.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2])
     args = parser.parse_args(argv)
 
-    (x_train, y_train), (x_test, y_test) = load_boston()
-    scaler = StandardScaler().fit(x_train)             # training statistics only
+    (x_train, y_train), _ = load_boston()
     if not args.skip_cv:
         run_cv(x_train, y_train, args)                 # cross_validate standardizes ('global')
     if not args.skip_final:
-        run_final(scaler.transform(x_train), y_train, scaler.transform(x_test), y_test, args)
+        run_final(y_train, args)                       # boston_final standardizes likewise
 
 
 if __name__ == "__main__":

@@ -45,15 +45,14 @@ import numpy as np
 
 import badak
 from badak._validation import check_bool, check_positive_int
+from badak.reference import FINAL_BATCH_SIZE, FINAL_EPOCHS
 
 __all__ = ["Section", "StepProgress", "activation_atlas", "apple_backprop", "boston_housing",
            "diagnostics", "gates_and_perceptron", "gradient_descent", "has_matplotlib", "mlp_xor",
            "run_tour"]
 
-BOSTON_FINAL_EPOCHS = 130
-"""The book's final Boston model: all 404 training houses, 130 epochs, batch size 16
-(Chollet, 2nd ed., §4.3.4)."""
-BOSTON_FINAL_BATCH = 16
+BOSTON_FINAL_EPOCHS = FINAL_EPOCHS
+BOSTON_FINAL_BATCH = FINAL_BATCH_SIZE
 
 
 # ---------------------------------------------------------------------------- small helpers
@@ -570,8 +569,8 @@ def boston_housing(out_dir, folds: int = 4, epochs: int = 100, batch_size: int =
     progress : StepProgress, optional
         Advanced once per fold (``folds * seeds`` steps) and once for the final model.
     """
-    from badak.data import StandardScaler
     from badak.datasets import load_boston
+    from badak.reference import boston_final, build_boston_model
 
     out = _out_dir(out_dir)
     folds = check_positive_int("folds", folds)
@@ -596,7 +595,7 @@ def boston_housing(out_dir, folds: int = 4, epochs: int = 100, batch_size: int =
         if progress is not None and built:
             progress.advance(fold_done(built))
         built += 1
-        return badak.nn.MLP(sizes, rng=fold_rng)
+        return build_boston_model(fold_rng, hidden=sizes[1:-1])
 
     runs = []
     for s in range(seeds):
@@ -634,20 +633,18 @@ def boston_housing(out_dir, folds: int = 4, epochs: int = 100, batch_size: int =
 
     test_md = ""
     if final:
-        scaler = StandardScaler().fit(x_train)
-        model = badak.nn.MLP(sizes, rng=rng)
-        badak.fit(model, scaler.transform(x_train), y_train, loss="mse", optimizer=optimizer,
-                  lr=lr, epochs=final_epochs, batch_size=final_batch_size, metrics=("mae",),
-                  rng=rng, verbose=0)
-        scores = badak.training.evaluate(model, scaler.transform(x_test), y_test, loss="mse",
-                                         metrics=("mae",))
+        _, test_mae = boston_final(rng, epochs=final_epochs, batch_size=final_batch_size,
+                                   optimizer=optimizer, lr=lr, hidden=sizes[1:-1])
+        scores = {"mae": test_mae}
         results["test_mae"] = scores["mae"]
         lines.append(f"  final model ({final_epochs} epochs, batch size {final_batch_size}, all "
                      f"{len(x_train)} training houses): test MAE {scores['mae']:.3f}")
         test_md = (f"\nThe book's final protocol: a fresh model trained on all {len(x_train)} "
                    f"training houses for {final_epochs} epochs at batch size "
                    f"{final_batch_size}, then scored once on the {len(x_test)} test houses: "
-                   f"**test MAE {scores['mae']:.3f}** (about ${scores['mae'] * 1000:,.0f}).\n")
+                   f"**test MAE {scores['mae']:.3f}** (about ${scores['mae'] * 1000:,.0f}). "
+                   f"As in Keras the weights start Glorot-uniform; the output bias starts at the "
+                   f"mean training price instead of 0 (see `badak.reference`).\n")
         if progress is not None:
             progress.advance("Boston final model done")
 
