@@ -92,7 +92,15 @@ class Function:
                  "_freed", "_retains", "__dict__", "__weakref__")
 
     def __call__(self, *inputs):
-        y = self.forward(*[x.data for x in inputs])
+        try:
+            y = self.forward(*[x.data for x in inputs])
+        except ValueError as e:
+            if "broadcast" not in str(e):
+                raise
+            shapes = " and ".join(str(x.shape) for x in inputs)
+            raise ValueError(f"{self.name.lower()}: shapes {shapes} cannot be broadcast "
+                             f"together: aligned from the last axis, each pair of sizes must be "
+                             f"equal or 1") from None
         if _grad_mode.enabled:
             needs = tuple([x.requires_grad for x in inputs])
             record = True in needs
@@ -373,8 +381,15 @@ def _initial_gradient(tensor, gradient):
                 f"{tensor.shape}. Reduce it first (e.g. loss = y.sum() or y.mean()) or pass "
                 f"gradient= an array of shape {tensor.shape}")
         return xp.ones_like(tensor.data)
-    g = gradient.data if isinstance(gradient, Tensor) else xp.asarray(gradient,
-                                                                       dtype=tensor.dtype)
+    if isinstance(gradient, Tensor):
+        g = gradient.data
+    else:
+        try:
+            g = xp.asarray(gradient, dtype=tensor.dtype)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"gradient must be numbers (an array or Tensor of the output's "
+                            f"shape {tensor.shape}); received {type(gradient).__name__} "
+                            f"{gradient!r}") from e
     if g.shape != tensor.shape:
         raise ValueError(f"gradient must have the output's shape {tensor.shape}; received shape "
                          f"{g.shape}")

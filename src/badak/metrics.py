@@ -23,13 +23,34 @@ from collections.abc import Callable
 
 import numpy as np
 
+from badak._validation import check_finite_array
+
 __all__ = ["METRICS", "accuracy", "get_metric", "mae", "mse", "r2", "rmse"]
+
+
+def _as_numbers(name: str, a, dtype=None) -> np.ndarray:
+    """``a`` as an array of numbers, or a ValueError naming ``name``.
+
+    Targets (``y_true``) must be finite: NaN there is a mistake in the data. Predictions may be
+    NaN or infinite (a diverged model's): the metric is then NaN or infinite, which says so.
+    """
+    try:
+        a = np.asarray(a, dtype=dtype)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name} must be an array of numbers; received {type(a).__name__} that "
+                         f"cannot be converted ({e})") from None
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be an array of numbers; received an array of dtype "
+                         f"{a.dtype}")
+    if name == "y_true":
+        check_finite_array(name, a)
+    return a
 
 
 def _regression_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     """Return both as float64 arrays of one shape; (N,) against (N, 1) is accepted."""
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
+    y_true = _as_numbers("y_true", y_true, np.float64)
+    y_pred = _as_numbers("y_pred", y_pred, np.float64)
     if y_true.ndim == 0 or y_pred.ndim == 0:
         raise ValueError(f"y_true and y_pred must be at least 1-D; received shapes "
                          f"{y_true.shape} and {y_pred.shape}")
@@ -125,8 +146,8 @@ def accuracy(y_true, y_pred) -> float:
     >>> accuracy([1, 0, 1], [0.7, -1.2, -0.1])    # binary logits: classes 1, 0, 0
     0.6666666666666666
     """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
+    y_true = _as_numbers("y_true", y_true)
+    y_pred = _as_numbers("y_pred", y_pred)
     if y_true.ndim == 0 or y_pred.ndim == 0:
         raise ValueError(f"y_true and y_pred must be at least 1-D; received shapes "
                          f"{y_true.shape} and {y_pred.shape}")

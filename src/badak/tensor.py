@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from badak._validation import check_bool
 from badak.backend import xp
 
 _DEFAULT_FLOAT = np.float32
@@ -28,7 +29,11 @@ def _as_data(data, dtype=None):
         raise TypeError(f"data must be a number, a nested sequence of numbers or an array; "
                         f"received {type(data).__name__} {data!r}")
     if dtype is not None:
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError as e:
+            raise TypeError(f"dtype must be a NumPy dtype such as 'float32' or 'float64'; "
+                            f"received dtype={dtype!r}") from e
         if dtype.kind not in "biuf":
             raise TypeError(f"dtype must be a boolean, integer or floating-point dtype; "
                             f"received dtype={dtype}")
@@ -74,6 +79,7 @@ class Tensor:
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
         arr = _as_data(data, dtype)
+        requires_grad = check_bool("requires_grad", requires_grad)
         if requires_grad and arr.dtype.kind != "f":
             raise TypeError(f"requires_grad=True needs a floating-point tensor; received dtype "
                             f"{arr.dtype}. Pass dtype='float32' (or float data)")

@@ -53,11 +53,11 @@ class DataLoader:
     Raises
     ------
     ValueError
-        If no array is given, the arrays are empty or differ in length, or ``batch_size`` is not
-        positive.
+        If no array is given, the arrays are empty, ragged or differ in length, or
+        ``batch_size`` is not positive.
     TypeError
-        If ``batch_size`` is not an integer, ``shuffle`` or ``drop_last`` not a bool, or ``rng``
-        of a wrong type.
+        If an array does not hold numbers, ``batch_size`` is not an integer, ``shuffle`` or
+        ``drop_last`` not a bool, or ``rng`` of a wrong type.
 
     Notes
     -----
@@ -78,7 +78,7 @@ class DataLoader:
 
     def __init__(self, *arrays, batch_size: int = 32, shuffle: bool = False,
                  drop_last: bool = False, rng: int | np.random.Generator | None = None) -> None:
-        self.arrays = as_sample_arrays(arrays, "DataLoader")
+        self.arrays = as_sample_arrays(arrays, "DataLoader", numbers_only=True)
         self.n_samples = len(self.arrays[0])
         self.batch_size = check_positive_int("batch_size", batch_size)
         self.shuffle = check_bool("shuffle", shuffle)

@@ -78,6 +78,7 @@ class CrossEntropy(Function):
         if self.labels is not None:
             loss = -logp[xp.arange(n), self.labels].sum() / n
         else:
+            self.logp = logp  # d loss / d t = -logp / N: from logp, as p may underflow to 0
             loss = -(t * logp).sum() / n
         return xp.asarray(loss, dtype=x.dtype)
 
@@ -109,7 +110,7 @@ class CrossEntropy(Function):
                 gx = (self.p - self.inputs[1].data) * scale
             gt = None
             if len(need) > 1 and need[1]:
-                gt = -xp.log(xp.maximum(self.p, xp.finfo(self.p.dtype).tiny)) * scale
+                gt = -self.logp * scale
         if len(need) == 1:
             return gx if need[0] else None
         return (gx if need[0] else None), gt

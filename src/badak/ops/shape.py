@@ -108,7 +108,11 @@ def transpose(x, axes=None) -> Tensor:
     """Permute the axes of ``x`` (reverse them when ``axes`` is None)."""
     x = as_tensor(x)
     if axes is not None:
-        axes = tuple(int(a) % max(x.ndim, 1) for a in axes)
+        received = tuple(axes)
+        if any(not -x.ndim <= int(a) < x.ndim for a in received):
+            raise ValueError(f"transpose: axes must be a permutation of 0..{x.ndim - 1}; "
+                             f"received axes={received}")
+        axes = tuple(int(a) % x.ndim for a in received)
         if sorted(axes) != list(range(x.ndim)):
             raise ValueError(f"transpose: axes must be a permutation of 0..{x.ndim - 1}; "
                              f"received axes={axes}")

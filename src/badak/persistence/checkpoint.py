@@ -23,6 +23,9 @@ weights, bit for bit, as a run that was never interrupted::
     loader = badak.data.DataLoader(x, y, batch_size=32, shuffle=True, rng=rng)
     for epoch in range(ckpt.epoch, epochs): ...
 
+or, for a run of ``badak.fit`` with a ``ModelCheckpoint``,
+``badak.fit(model, x, y, optimizer=optimizer, epochs=epochs, rng=rng, initial_epoch=ckpt.epoch)``.
+
 Source: NumPy's documentation of ``BitGenerator.state`` ("Random Generator", numpy.random).
 """
 

@@ -27,6 +27,9 @@ def as_sample_array(name: str, a) -> np.ndarray:
     try:
         a = np.asarray(a)
     except (TypeError, ValueError) as err:
+        if "inhomogeneous" in str(err):
+            raise ValueError(f"{name} must be a rectangular array of numbers (every row the same "
+                             f"length); received a ragged {type(a).__name__}") from err
         raise ValueError(f"{name} must be an array of numbers; received {type(a).__name__} "
                          f"that NumPy cannot convert ({err})") from err
     if a.dtype.kind not in "biuf":
@@ -124,6 +127,26 @@ def resolve_metrics(metrics) -> dict[str, Callable]:
     return {name: get_metric(name) for name in names}
 
 
+def _check_target_range(loss_fn, is_ce: bool, y: np.ndarray, out: Tensor, y_name: str) -> None:
+    """Raise if a class label does not exist in the output layer, or a BCE target is not in
+    [0, 1]: checked on every row now, not when the batch holding it comes up mid-training."""
+    from badak import nn
+
+    if is_ce and y.dtype.kind in "iu" and y.ndim == 1 and out.ndim == 2:
+        classes = out.shape[1]
+        bad = np.flatnonzero((y < 0) | (y >= classes))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"{y_name} must hold class labels in [0, {classes - 1}]: the model's "
+                             f"output layer has {classes} units, one per class; received labels "
+                             f"from {y.min()} to {y.max()} ({y_name}[{i}]={y[i]}, {bad.size} "
+                             f"out of range)")
+    if isinstance(loss_fn, nn.BCEWithLogitsLoss) and y.size and (y.min() < 0 or y.max() > 1):
+        raise ValueError(f"{y_name} must hold targets in [0, 1] (the class 0 or 1, or a "
+                         f"probability) for binary cross-entropy; received values from "
+                         f"{y.min()} to {y.max()}")
+
+
 def prepare_targets(model, loss_fn, is_ce: bool, x: np.ndarray, y: np.ndarray, dtype,
                     y_name: str = "y") -> tuple[np.ndarray, tuple[int, ...]]:
     """Cast ``y`` for the loss and check it against one probe forward pass.
@@ -160,6 +183,7 @@ def prepare_targets(model, loss_fn, is_ce: bool, x: np.ndarray, y: np.ndarray, d
             out = model(Tensor._make(x[:1], False))
             if not is_ce and y.ndim == 1 and out.shape == (1, 1):
                 y = y.reshape(-1, 1)                      # (N,) -> (N, 1), as Keras does
+            _check_target_range(loss_fn, is_ce, y, out, y_name)
             try:
                 if loss_fn is not None:
                     loss_fn(out, y[:1])

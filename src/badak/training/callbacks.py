@@ -190,7 +190,10 @@ class ModelCheckpoint(Callback):
     architecture as JSON, written atomically, never pickled. It holds the epoch (from 1: the
     epochs completed), the optimizer's step count, the state of the generator that shuffles the
     batches (at the epoch boundary), the history so far and, as metadata, this epoch's logs.
-    Read it back with :func:`badak.persistence.load_checkpoint`.
+    Read it back with :func:`badak.persistence.load_checkpoint`, and resume training with
+    ``fit(ckpt.model, ..., optimizer=ckpt.restore_optimizer(...), rng=ckpt.generator(),
+    initial_epoch=ckpt.epoch)``: the run then ends with the weights it would have had if it had
+    never stopped (see :func:`badak.fit`).
 
     Parameters
     ----------

@@ -135,11 +135,14 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
         ``histories``, ``models``, ``mean_curves``, ``final``, ``summary()``.
     """
     from badak.data import KFold, StandardScaler
+    from badak.nn import Module
     from badak.optim import Optimizer
 
-    if not callable(build_model):
-        raise TypeError(f"build_model must be a callable rng -> Module; received "
-                        f"{type(build_model).__name__}")
+    if isinstance(build_model, Module) or not callable(build_model):
+        note = " (a model, not a function)" if isinstance(build_model, Module) else ""
+        raise TypeError(f"build_model must be a function rng -> Module that builds a fresh model "
+                        f"for each fold (e.g. lambda rng: badak.nn.MLP([13, 64, 1], rng=rng)); "
+                        f"received {type(build_model).__name__}{note}")
     x, y = check_pair(x, y)
     folds = check_positive_int("folds", folds)
     if folds < 2:
@@ -172,6 +175,9 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
             x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
         fold_rng = fold_rngs[i]
         model = build_model(fold_rng) if takes_rng else build_model()
+        if not isinstance(model, Module):
+            raise TypeError(f"build_model must return a badak.nn.Module; received "
+                            f"{type(model).__name__} from build_model")
         if verbose:
             print(f"Fold {i + 1}/{folds}: {len(train_idx)} training and {len(val_idx)} "
                   f"validation samples", flush=True)

@@ -136,7 +136,7 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         validation_data: tuple | None = None, metrics: Sequence[str] = (), shuffle: bool = True,
         rng=None, callbacks: Sequence[Callback] = (), verbose: int = 1,
         clipnorm: float | None = None, clipvalue: float | None = None,
-        lr: float | None = None) -> History:
+        lr: float | None = None, initial_epoch: int = 0) -> History:
     """Train ``model`` on ``(x, y)`` with mini-batch gradient descent; return its History.
 
     Parameters
@@ -182,6 +182,12 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         (:func:`badak.optim.clip_grad_value_`).
     lr : float, optional
         Learning rate, when ``optimizer`` is a name (default: that optimizer's default).
+    initial_epoch : int, default=0
+        The number of epochs already done, to resume a run from a checkpoint (Keras' argument):
+        training runs epochs ``initial_epoch + 1`` to ``epochs``, numbered so in the History and
+        by the callbacks. With the model, the optimizer's state and the shuffling generator
+        restored from a :class:`ModelCheckpoint` file, the resumed run ends with the same
+        weights, bit for bit, as one that was never interrupted (see Examples).
 
     Returns
     -------
@@ -194,7 +200,9 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         For bad input, each message naming the argument: x and y of different lengths, NaN or
         inf in them, no samples, a feature count the model does not take, targets that do not fit
         the output or the loss, epochs or batch_size not positive, unknown loss, optimizer or
-        metric names, lr <= 0.
+        metric names, lr <= 0, initial_epoch negative or greater than epochs.
+    TypeError
+        If ``model`` is not a ``badak.nn.Module``, or a count or flag has the wrong type.
     DivergenceError
         (a ValueError) If a batch loss becomes NaN or infinite. The model then holds the last
         weights that gave a finite loss: a copy of the weights is taken at every step whose loss
@@ -210,10 +218,31 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     ...                     batch_size=16, metrics=('mae',), rng=0, verbose=0)
     >>> len(history.history['mae'])
     5
+
+    Resuming: a run that saved a checkpoint after every epoch and was stopped after epoch 3
+    continues from the file, with the model, the optimizer's state and the shuffling generator
+    as they were (a model with dropout must draw its masks from that generator too, e.g.
+    ``MLP(..., dropout=0.2, rng=gen)`` and ``fit(..., rng=gen)``: set ``layer.rng`` of each
+    Dropout layer to the restored generator)::
+
+        ckpt = badak.load_checkpoint("run.npz")   # written by ModelCheckpoint("run.npz")
+        model = ckpt.model
+        optimizer = ckpt.restore_optimizer(badak.optim.RMSprop(model.parameters()))
+        badak.fit(model, x, y, optimizer=optimizer, epochs=5, batch_size=16,
+                  rng=ckpt.generator(), initial_epoch=ckpt.epoch)
     """
     # ---- check everything before the first step
+    from badak.nn import Module
+
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be a badak.nn.Module, such as badak.nn.MLP([13, 64, 1]); "
+                        f"received model of type {type(model).__name__}")
     x, y = check_pair(x, y)
     epochs = check_positive_int("epochs", epochs)
+    initial_epoch = check_positive_int("initial_epoch", initial_epoch, allow_zero=True)
+    if initial_epoch > epochs:
+        raise ValueError(f"initial_epoch must be at most epochs={epochs} (the epochs already "
+                         f"done, when resuming); received initial_epoch={initial_epoch}")
     batch_size = check_positive_int("batch_size", batch_size)
     shuffle = check_bool("shuffle", shuffle)
     if clipnorm is not None:
@@ -246,7 +275,8 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     steps = math.ceil(n / batch_size)
     progress = Progress(verbose, epochs, steps)
 
-    history = History({"epochs": epochs, "batch_size": batch_size, "samples": n,
+    history = History({"epochs": epochs, "initial_epoch": initial_epoch,
+                       "batch_size": batch_size, "samples": n,
                        "steps": steps, "loss": loss_name, "optimizer": type(opt).__name__,
                        "metrics": list(metric_fns), "shuffle": shuffle,
                        "validation_samples": 0 if val is None else len(x_val)})
@@ -262,7 +292,7 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         cb.set_loop(loop)
         cb.on_train_begin()
     try:
-        for epoch in range(1, epochs + 1):
+        for epoch in range(initial_epoch + 1, epochs + 1):
             start_time = time.perf_counter()
             for cb in callbacks:
                 cb.on_epoch_begin(epoch)

@@ -25,12 +25,13 @@ class History:
         ``'loss'``, then one key per metric (``'mae'``), then ``'val_loss'`` and ``'val_<metric>'``
         when validation data was given; each list holds one value per completed epoch.
     epoch : list of int
-        The epoch numbers, counted from 1 as printed (``[1, 2, ..., n]``).
+        The epoch numbers, counted from 1 as printed (``[1, 2, ..., n]``; from
+        ``initial_epoch + 1`` for a resumed run).
     epoch_times : list of float
         Wall-clock seconds of each epoch, validation included.
     params : dict
-        The run's settings: ``epochs``, ``batch_size``, ``samples``, ``steps`` (per epoch),
-        ``metrics``, ``loss``, ``optimizer``, ``shuffle``.
+        The run's settings: ``epochs``, ``initial_epoch``, ``batch_size``, ``samples``,
+        ``steps`` (per epoch), ``metrics``, ``loss``, ``optimizer``, ``shuffle``.
     stopped_early : bool
         True when a callback ended training before ``params['epochs']``.
     """
