@@ -23,28 +23,24 @@ class UserError(ValueError):
     """Something the user asked for cannot be done (a missing file, a bad CSV, ...)."""
 
 
-def parse_positive_int(text: str) -> int:
-    """An integer >= 1."""
+def _parse_int(text: str, minimum: int, expected: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; received {text!r}") \
-            from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; received {value}")
+        raise argparse.ArgumentTypeError(f"expected {expected}; received {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"expected {expected}; received {value}")
     return value
+
+
+def parse_positive_int(text: str) -> int:
+    """An integer >= 1."""
+    return _parse_int(text, 1, "a positive integer")
 
 
 def parse_nonnegative_int(text: str) -> int:
     """An integer >= 0 (a seed)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0; received {text!r}") \
-            from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0; received {value}")
-    return value
+    return _parse_int(text, 0, "an integer >= 0")
 
 
 def _finite(text: str) -> float:
