@@ -139,3 +139,15 @@ def test_describe_rule_of_the_book_gates():
         "threshold form: y = 1 if -0.5 x1 - 0.5 x2 > -0.7",
         "bias form:      y = 1 if 0.7 - 0.5 x1 - 0.5 x2 > 0",
     ]
+
+
+def test_partial_fit_runs_one_epoch_of_the_rule_from_the_current_weights():
+    x, y = logic_gate("and")
+    p = Perceptron(2)
+    for expected in [1, 3, 3, 2, 1, 0]:  # the same epochs as fit, one call at a time
+        p.partial_fit(x, y)
+        assert p.errors_[-1] == expected
+    assert p.converged_ and p.n_epochs_ == 6
+    full = Perceptron(2).fit(x, y)
+    np.testing.assert_array_equal(p.weights_, full.weights_)
+    assert p.bias_ == full.bias_

@@ -308,3 +308,27 @@ def test_perceptron_multiclass_is_one_vs_rest():
     clf = PerceptronClassifier(epochs=50).fit(StandardScaler().fit_transform(x), y)
     assert clf.coef_.shape == (3, 2) and len(clf.perceptrons_) == 3
     assert clf.decision_function(x).shape == (120, 3)
+
+
+def test_perceptron_partial_fit_and_warm_start_continue_training():
+    from badak.datasets import logic_gate
+    from badak.sklearn import PerceptronClassifier
+
+    x, y = logic_gate("and")
+    clf = PerceptronClassifier()
+    for _ in range(6):
+        clf.partial_fit(x, y, classes=[0, 1])
+    assert clf.n_iter_ == 6 and clf.converged_
+    assert clf.predict(x).tolist() == [0, 0, 0, 1]
+    with pytest.raises(ValueError, match="classes must be passed"):
+        PerceptronClassifier().partial_fit(x, y)
+
+    short = PerceptronClassifier(epochs=2, warm_start=True)
+    with pytest.warns(ConvergenceWarning):
+        short.fit(x, y)
+    assert short.n_iter_ == 2 and not short.converged_
+    short.fit(x, y)  # continues with epochs=2 more: 4 in all, still short of the end
+    assert short.n_iter_ == 4 and not short.converged_
+    short.fit(x, y)  # epochs 5 and 6: the rule's last update, then an epoch without errors
+    assert short.converged_ and short.n_iter_ == 6
+    np.testing.assert_array_equal(short.coef_, clf.coef_)

@@ -219,32 +219,14 @@ class Perceptron:
         """
         x = self._check_x(x)
         y = self._check_y(y, x.shape[0])
-        rng = as_generator(self.rng) if (self.init == "random" or self.shuffle) else None
-        if self.init == "random":
-            w = rng.normal(0.0, 0.1, size=self.n_inputs)
-            b = float(rng.normal(0.0, 0.1))
-        else:
-            w = np.zeros(self.n_inputs)
-            b = 0.0
+        self.__dict__.pop("_rng", None)  # each fit starts the random stream afresh
+        rng = self._generator()
+        self._initialize(rng)
         self.errors_ = []
         self.converged_ = False
         for _ in range(self.max_epochs):
-            order = rng.permutation(len(x)) if self.shuffle else range(len(x))
-            errors = 0
-            for i in order:
-                y_hat = 1 if float(w @ x[i]) + b > 0 else 0   # (n_inputs,) @ (n_inputs,) -> ()
-                delta = y[i] - y_hat                           # -1, 0 or +1
-                if delta:
-                    w = w + self.lr * delta * x[i]
-                    b = b + self.lr * delta
-                    errors += 1
-            self.errors_.append(errors)
-            if errors == 0:
-                self.converged_ = True
+            if self._epoch(x, y, rng) == 0:
                 break
-        self.weights_ = w
-        self.bias_ = float(b)
-        self.n_epochs_ = len(self.errors_)
         if not self.converged_:
             warnings.warn(
                 f"The perceptron did not converge in max_epochs={self.max_epochs} epochs "
@@ -254,6 +236,55 @@ class Perceptron:
                 f"data is separable after all, raise max_epochs.",
                 NotLinearlySeparableWarning, stacklevel=2)
         return self
+
+    def partial_fit(self, x, y) -> Perceptron:
+        """Run one epoch of the perceptron rule, continuing from the current weights.
+
+        The first call starts from the initial weights, as :meth:`fit` does. ``errors_``,
+        ``n_epochs_`` and ``converged_`` (True when this epoch made no error) are updated; no
+        warning is given, since one epoch says little about separability.
+        """
+        x = self._check_x(x)
+        y = self._check_y(y, x.shape[0])
+        rng = self._generator()
+        if not hasattr(self, "weights_"):
+            self._initialize(rng)
+            self.errors_ = []
+        self._epoch(x, y, rng)
+        return self
+
+    def _generator(self):
+        if self.init == "random" or self.shuffle:
+            if not hasattr(self, "_rng"):
+                self._rng = as_generator(self.rng)
+            return self._rng
+        return None
+
+    def _initialize(self, rng) -> None:
+        if self.init == "random":
+            self.weights_ = rng.normal(0.0, 0.1, size=self.n_inputs)
+            self.bias_ = float(rng.normal(0.0, 0.1))
+        else:
+            self.weights_ = np.zeros(self.n_inputs)
+            self.bias_ = 0.0
+
+    def _epoch(self, x: np.ndarray, y: np.ndarray, rng) -> int:
+        """One pass of the rule over the samples; returns the number of errors (= updates)."""
+        w, b = self.weights_, self.bias_
+        order = rng.permutation(len(x)) if self.shuffle else range(len(x))
+        errors = 0
+        for i in order:
+            y_hat = 1 if float(w @ x[i]) + b > 0 else 0   # (n_inputs,) @ (n_inputs,) -> ()
+            delta = y[i] - y_hat                           # -1, 0 or +1
+            if delta:
+                w = w + self.lr * delta * x[i]
+                b = b + self.lr * delta
+                errors += 1
+        self.weights_, self.bias_ = w, float(b)
+        self.errors_.append(errors)
+        self.n_epochs_ = len(self.errors_)
+        self.converged_ = errors == 0
+        return errors
 
     def decision_function(self, x) -> np.ndarray:
         """Return w·x + b for each row of ``x`` (positive means class 1)."""

@@ -52,6 +52,9 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
         Visit the samples in a new random order each epoch (in the given order otherwise).
     random_state : int, RandomState instance or None, default=None
         Seeds the order of the samples when ``shuffle`` is True.
+    warm_start : bool, default=False
+        When fitted before with the same classes, ``fit`` continues from the learned weights
+        instead of starting again from zero.
 
     Attributes
     ----------
@@ -86,15 +89,17 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
+        "warm_start": ["boolean"],
     }
 
     def __init__(self, activation="step", *, learning_rate=0.1, epochs=100, shuffle=False,
-                 random_state=None):
+                 random_state=None, warm_start=False):
         self.activation = activation
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.shuffle = shuffle
         self.random_state = random_state
+        self.warm_start = warm_start
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> PerceptronClassifier:
@@ -117,27 +122,28 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
-        self.classes_, y_index = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
+        classes, y_index = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; "
-                             f"received only one class: {self.classes_.tolist()}")
-        rng = generator_from_random_state(self.random_state)
-        positives = [1] if len(self.classes_) == 2 else range(len(self.classes_))
-        self.perceptrons_ = []
-        for k in positives:
-            p = Perceptron(X.shape[1], lr=self.learning_rate, max_epochs=self.epochs, rng=rng,
-                           shuffle=self.shuffle)
-            with warnings.catch_warnings():        # reported once, below, for all classes
-                warnings.simplefilter("ignore", NotLinearlySeparableWarning)
-                p.fit(X, (y_index == k).astype(np.int64))
-            self.perceptrons_.append(p)
-        self.coef_ = np.array([p.weights_ for p in self.perceptrons_])
-        self.intercept_ = np.array([p.bias_ for p in self.perceptrons_])
-        self.errors_ = [list(p.errors_) for p in self.perceptrons_]
-        self.n_iter_ = max(p.n_epochs_ for p in self.perceptrons_)
-        self.converged_ = all(p.converged_ for p in self.perceptrons_)
+                             f"received only one class: {classes.tolist()}")
+        warm = (self.warm_start and hasattr(self, "perceptrons_")
+                and np.array_equal(classes, self.classes_))
+        self.classes_ = classes
+        if not warm:
+            self._make_perceptrons(X.shape[1])
+        for k, p in zip(self._positives(), self.perceptrons_):
+            targets = (y_index == k).astype(np.int64)
+            if warm:
+                for _ in range(self.epochs):
+                    if p.partial_fit(X, targets).converged_:
+                        break
+            else:
+                with warnings.catch_warnings():        # reported once, below, for all classes
+                    warnings.simplefilter("ignore", NotLinearlySeparableWarning)
+                    p.fit(X, targets)
+        self._collect()
         if not self.converged_:
-            stuck = [self.classes_[k].item() for k, p in zip(positives, self.perceptrons_)
+            stuck = [self.classes_[k].item() for k, p in zip(self._positives(), self.perceptrons_)
                      if not p.converged_]
             warnings.warn(
                 f"The perceptron rule did not converge in epochs={self.epochs} epochs (still "
@@ -146,6 +152,61 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
                 f"not. An MLPClassifier (a hidden layer) can separate it; if the data is "
                 f"separable after all, raise epochs.", ConvergenceWarning, stacklevel=3)
         return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None) -> PerceptronClassifier:
+        """Run one epoch of the perceptron rule on ``(X, y)``, continuing from the current
+        weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), optional
+            Every class that will ever appear; required on the first call.
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "perceptrons_")
+        X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
+        check_classification_targets(y)
+        if first:
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit; "
+                                 "received classes=None")
+            self.classes_ = np.unique(classes)
+            if len(self.classes_) < 2:
+                raise ValueError(f"classes must hold at least 2 classes; received "
+                                 f"{self.classes_.tolist()}")
+            self._make_perceptrons(X.shape[1])
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(f"y holds labels {unseen.tolist()} that are not in classes "
+                             f"{self.classes_.tolist()}")
+        y_index = np.searchsorted(self.classes_, y)
+        for k, p in zip(self._positives(), self.perceptrons_):
+            p.partial_fit(X, (y_index == k).astype(np.int64))
+        self._collect()
+        return self
+
+    def _positives(self):
+        """The class index each perceptron fires for (one perceptron for two classes)."""
+        return [1] if len(self.classes_) == 2 else range(len(self.classes_))
+
+    def _make_perceptrons(self, n_features: int) -> None:
+        rng = generator_from_random_state(self.random_state)
+        self.perceptrons_ = [Perceptron(n_features, lr=self.learning_rate,
+                                        max_epochs=self.epochs, rng=rng, shuffle=self.shuffle)
+                             for _ in self._positives()]
+
+    def _collect(self) -> None:
+        self.coef_ = np.array([p.weights_ for p in self.perceptrons_])
+        self.intercept_ = np.array([p.bias_ for p in self.perceptrons_])
+        self.errors_ = [list(p.errors_) for p in self.perceptrons_]
+        self.n_iter_ = max(p.n_epochs_ for p in self.perceptrons_)
+        self.converged_ = all(p.converged_ for p in self.perceptrons_)
 
     def decision_function(self, X) -> np.ndarray:
         """w·x + b of each perceptron: shape (n_samples,) for two classes (positive means
