@@ -71,7 +71,8 @@ def test_reassign_and_delete():
     m.w = nn.Parameter([1.0])  # and back
     assert "w" in m._parameters and "w" not in m._modules
     m.note = nn.Parameter([2.0])  # a plain attribute becomes a parameter
-    assert "note" not in m.__dict__ and m.note.data.tolist() == [2.0]
+    assert "note" in m._parameters and m.note is m._parameters["note"]
+    assert m.note.data.tolist() == [2.0]
     del m.b
     assert "b" not in m._parameters
     with pytest.raises(AttributeError, match="has no attribute 'b'"):

@@ -380,7 +380,7 @@ def _initial_gradient(tensor, gradient):
                 f"backward() without a gradient needs a scalar output; this output has shape "
                 f"{tensor.shape}. Reduce it first (e.g. loss = y.sum() or y.mean()) or pass "
                 f"gradient= an array of shape {tensor.shape}")
-        return xp.ones_like(tensor.data)
+        return xp.ones(tensor.data.shape, dtype=tensor.data.dtype)
     if isinstance(gradient, Tensor):
         g = gradient.data
     else:

@@ -169,7 +169,8 @@ def cross_entropy(logits, target) -> Tensor:
         if t.shape[0] != n:
             raise ValueError(f"cross_entropy: target has {t.shape[0]} labels but logits has {n} "
                              f"rows")
-        if t.size and (t.min() < 0 or t.max() >= c):
+        # One comparison finds labels < 0 and >= c alike: negative ints become huge unsigned.
+        if t.size and (t.astype(np.uint64, copy=False) >= c).any():
             raise ValueError(f"cross_entropy: target labels must be in [0, {c - 1}] for {c} "
                              f"classes; received labels from {t.min()} to {t.max()}")
         return CrossEntropy(t.astype(np.intp, copy=False))(x)

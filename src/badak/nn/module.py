@@ -63,12 +63,16 @@ class Module:
             raise AttributeError(f"cannot assign {type(value).__name__} {name!r} before "
                                  f"Module.__init__() is called; call super().__init__() first "
                                  f"in {type(self).__name__}.__init__")
+        # Registered values are also kept as plain attributes, so that reading ``self.weight``
+        # in forward is an ordinary attribute lookup (no trip through __getattr__).
         if isinstance(value, Parameter):
             self._forget(name)
             params[name] = value
+            self.__dict__[name] = value
         elif isinstance(value, Module):
             self._forget(name)
             modules[name] = value
+            self.__dict__[name] = value
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign {type(value).__name__} to {name!r}: it is a "
@@ -76,12 +80,14 @@ class Module:
                                 f"badak.nn.Parameter or None. To change its values in place "
                                 f"use {name}.data[...] = new_values")
             params[name] = None
+            self.__dict__[name] = None
         elif modules is not None and name in modules:
             if value is not None:
                 raise TypeError(f"cannot assign {type(value).__name__} to {name!r}: it is a "
                                 f"sub-module of {type(self).__name__}, so it must be a Module "
                                 f"or None")
             modules[name] = None
+            self.__dict__[name] = None
         else:
             object.__setattr__(self, name, value)
 
@@ -102,8 +108,10 @@ class Module:
     def __delattr__(self, name: str) -> None:
         if name in self._parameters:
             del self._parameters[name]
+            self.__dict__.pop(name, None)
         elif name in self._modules:
             del self._modules[name]
+            self.__dict__.pop(name, None)
         else:
             object.__delattr__(self, name)
 
@@ -117,6 +125,7 @@ class Module:
                             f"{type(param).__name__}")
         self._forget(name)
         self._parameters[name] = param
+        self.__dict__[name] = param
 
     # ------------------------------------------------------------------ traversal
     def children(self) -> Iterator[Module]:
