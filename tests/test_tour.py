@@ -11,6 +11,7 @@ import pytest
 
 from badak import tour
 from badak.cli import main
+from badak.tour import run as tour_run
 
 pytest.importorskip("matplotlib")
 
@@ -69,7 +70,7 @@ def test_the_report_follows_the_lecture_in_order(quick_tour):
                         "Diagnostics: vanishing gradients, dead and saturated units",
                         "Boston housing: K-fold cross-validation"]
     for heading in headings[1:]:  # the contents link to each section's anchor
-        assert f"(#{tour._anchor(heading)})" in report
+        assert f"(#{tour_run._anchor(heading)})" in report
     assert "quick mode" in report
     assert "| 2 | Mul | subtotal = 200 | 1.1 | apple = 100 | 2 | 2.2 |" in report
 
@@ -162,7 +163,7 @@ def test_step_progress_draws_a_bar_on_a_terminal():
 
 
 def test_the_tour_runs_without_matplotlib(tmp_path, monkeypatch):
-    monkeypatch.setattr(tour, "has_matplotlib", lambda: False)
+    monkeypatch.setattr(tour.report, "has_matplotlib", lambda: False)
     report = tour.run_tour(tmp_path, quick=True, progress=False).read_text(encoding="utf-8")
     assert "matplotlib: not installed" in report
     assert report.count("matplotlib is not installed") == 9  # one note per picture

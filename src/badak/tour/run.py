@@ -1,0 +1,129 @@
+"""The tour itself: every section in order, written up as ``report.md``."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+import badak
+from badak._validation import check_bool
+from badak.tour import report
+from badak.tour.activations import activation_atlas
+from badak.tour.backprop import apple_backprop
+from badak.tour.boston import BOSTON_FINAL_EPOCHS, boston_housing
+from badak.tour.descent import gradient_descent
+from badak.tour.diagnostics import diagnostics
+from badak.tour.gates import gates_and_perceptron
+from badak.tour.report import (
+    Section,
+    StepProgress,
+    _out_dir,
+    _timed,
+)
+from badak.tour.xor import mlp_xor
+
+_QUICK = {"perceptron_epochs": 20, "gd_steps": 6, "xor_epochs": 60, "width": 24,
+          "dead_epochs": 3, "folds": 4, "boston_epochs": 3, "boston_batch": 32,
+          "final_epochs": 3}
+_FULL = {"perceptron_epochs": 20, "gd_steps": 10, "xor_epochs": 100, "width": 100,
+         "dead_epochs": 5, "folds": 4, "boston_epochs": 100, "boston_batch": 1,
+         "final_epochs": BOSTON_FINAL_EPOCHS}
+
+
+def run_tour(out_dir="badak-out", quick: bool = False, progress: bool = True,
+             stream: TextIO | None = None,
+             on_section: Callable[[Section], None] | None = None) -> Path:
+    """Run every section of the lecture and write ``report.md`` with its pictures.
+
+    Parameters
+    ----------
+    out_dir : str or PathLike, default='badak-out'
+        The folder for the report and the pictures (created if needed; files of the same names
+        are replaced).
+    quick : bool, default=False
+        Tiny sizes (a few epochs, narrow nets) for a check in seconds; the numbers are then not
+        the lecture's. The full tour trains the Boston model as the notebook does (4 folds,
+        100 epochs at batch size 1), which takes most of its time.
+    progress : bool, default=True
+        Show progress on ``stream`` (a bar on a terminal, else one line per step).
+    stream : file-like, optional
+        Where progress goes (stderr by default).
+    on_section : callable, optional
+        Called with each :class:`Section` when it is done (the ``badak`` command prints their
+        summaries).
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``report.md``.
+    """
+    quick = check_bool("quick", quick)
+    progress = check_bool("progress", progress)
+    out = _out_dir(out_dir)
+    cfg = _QUICK if quick else _FULL
+    steps = 6 + cfg["folds"] + 1
+    start = time.perf_counter()
+    sections: list[Section] = []
+    with StepProgress(steps, "badak tour", enabled=progress, stream=stream) as bar:
+        plan = [
+            (gates_and_perceptron, {"max_epochs": cfg["perceptron_epochs"]}),
+            (gradient_descent, {"steps": cfg["gd_steps"]}),
+            (apple_backprop, {}),
+            (mlp_xor, {"epochs": cfg["xor_epochs"]}),
+            (activation_atlas, {}),
+            (diagnostics, {"width": cfg["width"], "epochs": cfg["dead_epochs"]}),
+        ]
+        for fn, kwargs in plan:
+            section = _timed(fn, out, **kwargs)
+            sections.append(section)
+            bar.advance(f"{section.title} ({section.seconds:.1f} s)")
+            if on_section is not None:
+                on_section(section)
+        section = _timed(boston_housing, out, folds=cfg["folds"], epochs=cfg["boston_epochs"],
+                         batch_size=cfg["boston_batch"], final_epochs=cfg["final_epochs"],
+                         progress=bar)
+        sections.append(section)
+        if on_section is not None:
+            on_section(section)
+    total = time.perf_counter() - start
+    report = out / "report.md"
+    report.write_text(_render_report(sections, quick, total, cfg), encoding="utf-8")
+    return report
+
+
+def _render_report(sections: list[Section], quick: bool, seconds: float, cfg: dict) -> str:
+    graphviz = ("found" if shutil.which("dot") is not None else
+                "not found (pictures of graphs are left as DOT text)")
+    plotting = "found" if report.has_matplotlib() else "not installed (no pictures)"
+    mode = ("quick mode (tiny sizes: the numbers are not the lecture's; run `badak tour` "
+            "without --quick for them)" if quick else
+            f"full mode (Boston housing as in the notebook: {cfg['folds']} folds, "
+            f"{cfg['boston_epochs']} epochs at batch size {cfg['boston_batch']})")
+    head = [
+        "# badak: the lecture, run",
+        "",
+        f"Made by `badak tour{' --quick' if quick else ''}` with badak {badak.__version__}, "
+        f"NumPy {np.__version__}, Python {platform.python_version()}, in {seconds:.0f} s, "
+        f"{mode}. Graphviz `dot`: {graphviz}; matplotlib: {plotting}.",
+        "",
+        "## Contents",
+        "",
+    ]
+    head += [f"{i}. [{s.title}](#{_anchor(s.title)}) ({s.seconds:.1f} s)"
+             for i, s in enumerate(sections, start=1)]
+    body = []
+    for s in sections:
+        body += ["", f"## {s.title}", "", s.markdown.strip(), ""]
+    return "\n".join(head + body).rstrip() + "\n"
+
+
+def _anchor(title: str) -> str:
+    """GitHub's heading anchor: lower case, spaces to dashes, punctuation dropped."""
+    kept = "".join(c for c in title.lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
