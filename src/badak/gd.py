@@ -350,7 +350,7 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
+    from badak.plots import new_figure
 
     if not isinstance(result, GDResult):
         raise TypeError(f"result must be a GDResult from minimize; received "
@@ -360,7 +360,7 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
         raise ValueError(f"plot_path draws scalar or 2-D x; received x of dimension "
                          f"{xs.shape[1]}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 4.5))
+        ax = new_figure(figsize=(5.5, 4.5))[1][0, 0]
     name = "gradient descent" if result.method == "gd" else "Newton"
     if xs.ndim == 1:
         lo, hi = float(xs.min()), float(xs.max())

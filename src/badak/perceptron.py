@@ -329,7 +329,7 @@ def plot_decision_line(perceptron: Perceptron, x, y, ax=None):
     matplotlib.axes.Axes
         The axes drawn on (``ax.figure`` is the figure).
     """
-    import matplotlib.pyplot as plt
+    from badak.plots import new_figure
 
     if not isinstance(perceptron, Perceptron):
         raise TypeError(f"perceptron must be a Perceptron; received "
@@ -341,7 +341,7 @@ def plot_decision_line(perceptron: Perceptron, x, y, ax=None):
     x = perceptron._check_x(x)
     y = perceptron._check_y(y, x.shape[0])
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.5))
+        ax = new_figure(figsize=(4.5, 4.5))[1][0, 0]
     for label, marker, color in ((0, "o", "tab:blue"), (1, "^", "tab:red")):
         pts = x[y == label]
         ax.scatter(pts[:, 0], pts[:, 1], marker=marker, color=color, s=60, label=f"y = {label}",
