@@ -114,8 +114,9 @@ def table(format: str = "text") -> str:  # noqa: A002 - the natural argument nam
                          f"format={format!r}")
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
     fmt = "  ".join("{:<" + str(w) + "}" for w in widths)
-    return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))] +
-                     [fmt.format(*row) for row in rows])
+    lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*row) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def plot(x=None, path=None):

@@ -132,6 +132,9 @@ def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> Di
         f"fit(..., clipnorm=1.0) or clipvalue=...", epoch, step, loss)
 
 
+# A diverging run is reported once, as a DivergenceError naming the epoch and step, instead of as
+# a stream of NumPy overflow warnings on the way there.
+@np.errstate(over="ignore", invalid="ignore")
 def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_size: int = 32,
         validation_data: tuple | None = None, metrics: Sequence[str] = (), shuffle: bool = True,
         rng=None, callbacks: Sequence[Callback] = (), verbose: int = 1,
