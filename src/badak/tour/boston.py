@@ -7,7 +7,14 @@ import numpy as np
 
 import badak
 from badak._validation import check_bool, check_positive_int
-from badak.reference import FINAL_BATCH_SIZE, FINAL_EPOCHS
+from badak.reference import (
+    CV_BATCH_SIZE,
+    CV_EPOCHS,
+    CV_FOLDS,
+    FINAL_BATCH_SIZE,
+    FINAL_EPOCHS,
+    LEARNING_RATE,
+)
 from badak.tour.report import (
     Section,
     StepProgress,
@@ -16,13 +23,12 @@ from badak.tour.report import (
     _picture,
 )
 
-BOSTON_FINAL_EPOCHS = FINAL_EPOCHS
-BOSTON_FINAL_BATCH = FINAL_BATCH_SIZE
 
-def boston_housing(out_dir, folds: int = 4, epochs: int = 100, batch_size: int = 1,
-                   optimizer: str = "rmsprop", lr: float | None = 1e-3, seeds: int = 1,
-                   final: bool = True, final_epochs: int = BOSTON_FINAL_EPOCHS,
-                   final_batch_size: int = BOSTON_FINAL_BATCH, hidden=(64, 64), rng=0,
+def boston_housing(out_dir, folds: int = CV_FOLDS, epochs: int = CV_EPOCHS,
+                   batch_size: int = CV_BATCH_SIZE, optimizer: str = "rmsprop",
+                   lr: float | None = LEARNING_RATE, seeds: int = 1,
+                   final: bool = True, final_epochs: int = FINAL_EPOCHS,
+                   final_batch_size: int = FINAL_BATCH_SIZE, hidden=(64, 64), rng=0,
                    progress: StepProgress | None = None) -> Section:
     """The Boston housing notebook: K-fold cross-validation of MLP 13-64-64-1, then the test set.
 

@@ -13,10 +13,11 @@ import numpy as np
 
 import badak
 from badak._validation import check_bool
+from badak.reference import CV_BATCH_SIZE, CV_EPOCHS, CV_FOLDS, FINAL_EPOCHS
 from badak.tour import report
 from badak.tour.activations import activation_atlas
 from badak.tour.backprop import apple_backprop
-from badak.tour.boston import BOSTON_FINAL_EPOCHS, boston_housing
+from badak.tour.boston import boston_housing
 from badak.tour.descent import gradient_descent
 from badak.tour.diagnostics import diagnostics
 from badak.tour.gates import gates_and_perceptron
@@ -32,8 +33,8 @@ _QUICK = {"perceptron_epochs": 20, "gd_steps": 6, "xor_epochs": 60, "width": 24,
           "dead_epochs": 3, "folds": 4, "boston_epochs": 3, "boston_batch": 32,
           "final_epochs": 3}
 _FULL = {"perceptron_epochs": 20, "gd_steps": 10, "xor_epochs": 100, "width": 100,
-         "dead_epochs": 5, "folds": 4, "boston_epochs": 100, "boston_batch": 1,
-         "final_epochs": BOSTON_FINAL_EPOCHS}
+         "dead_epochs": 5, "folds": CV_FOLDS, "boston_epochs": CV_EPOCHS,
+         "boston_batch": CV_BATCH_SIZE, "final_epochs": FINAL_EPOCHS}
 
 
 def run_tour(out_dir="badak-out", quick: bool = False, progress: bool = True,
