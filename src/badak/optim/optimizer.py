@@ -142,14 +142,14 @@ class Optimizer:
         """Update all parameters in one vectorised call when the model is small (see
         :mod:`badak.optim.flat`); return False to take the per-parameter path instead."""
         params = self.params
-        for p in params:
-            if p.grad is None or p.grad.data.shape != p.data.shape:
-                return False
         layout = self._flat
         if layout is None or not layout.valid_for(params, self.state):
             layout = self._flat = FlatLayout(params, self.state)
-        if not layout.ok:
+        if not layout.ok:  # a large model: decided once per layout, not per gradient
             return False
+        for p in params:
+            if p.grad is None or p.grad.data.shape != p.data.shape:
+                return False
         layout.step(self._update)
         return True
 
