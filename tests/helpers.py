@@ -38,3 +38,28 @@ def check_op(shapes, badak_fn, numpy_fn=None, *, low=-2.0, high=2.0, seed=0, sec
 
         badak.gradcheck(first_grad, [badak.tensor(a, requires_grad=True) for a in arrays],
                         atol=atol, rtol=rtol)
+
+
+def run_and_kill(args, ready, delay: float, timeout: float = 30.0) -> int:
+    """Start ``python args...``, wait until ``ready()`` (e.g. a checkpoint exists), let it run
+    ``delay`` seconds more, SIGKILL it, and return its exit code (``-SIGKILL`` when the kill
+    landed, 0 when the run finished first)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, *map(str, args)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, f"not ready within {timeout:.0f} s"
+            time.sleep(0.001)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=timeout)
+        proc.stderr.close()
+    return proc.returncode

@@ -14,12 +14,12 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
 
 from badak.persistence import load, load_checkpoint
+from helpers import run_and_kill
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 
@@ -96,31 +96,20 @@ def _kill_at_random(script, checkpoint, final, max_delay, moments):
     old_inode = _inode(checkpoint)
     for _ in range(4):
         delay = moments.uniform(0.0, max_delay)
-        proc = subprocess.Popen([sys.executable, str(script), mode, str(checkpoint), str(final),
-                                 str(EPOCHS)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 30
-            # wait until this process has written a checkpoint of its own: every atomic write
-            # renames a new file (a new inode) onto the name
-            while _inode(checkpoint) in (None, old_inode):
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "no checkpoint appeared within 30 s"
-                time.sleep(0.001)
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.wait(timeout=30)
-            proc.stderr.close()
-        if proc.returncode == -signal.SIGKILL:
+        # ready once this process has written a checkpoint of its own: every atomic write
+        # renames a new file (a new inode) onto the name
+        returncode = run_and_kill([script, mode, checkpoint, final, EPOCHS],
+                                  lambda: _inode(checkpoint) not in (None, old_inode), delay)
+        if returncode == -signal.SIGKILL:
             break
-        assert proc.returncode == 0
+        assert returncode == 0
         final.unlink()
         if previous is None:
             checkpoint.unlink()
         else:
             checkpoint.write_bytes(previous)
         max_delay /= 4
-    assert proc.returncode == -signal.SIGKILL, "four runs ended before they could be killed"
+    assert returncode == -signal.SIGKILL, "four runs ended before they could be killed"
     ckpt = load_checkpoint(checkpoint)     # the real name always holds a complete checkpoint
     assert before < ckpt.epoch <= EPOCHS, (before, ckpt.epoch, delay)
     return ckpt, delay

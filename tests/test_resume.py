@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -21,6 +20,7 @@ import pytest
 from badak import nn, optim
 from badak.persistence import load, load_checkpoint
 from badak.training import Callback, ModelCheckpoint, fit
+from helpers import run_and_kill
 
 EPOCHS = 8
 
@@ -181,26 +181,14 @@ def test_fit_killed_with_sigkill_resumes_to_identical_weights(tmp_path):
     moments = random.Random(os.urandom(8))
     delay = moments.uniform(0.0, 0.5 * seconds)
     for _ in range(4):             # should a fast machine finish first, try again sooner
-        proc = subprocess.Popen([sys.executable, str(script), "fresh", str(checkpoint),
-                                 str(final), str(KILL_EPOCHS)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 30
-            while not checkpoint.exists():
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "no checkpoint appeared within 30 s"
-                time.sleep(0.001)
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.wait(timeout=30)
-            proc.stderr.close()
-        if proc.returncode == -signal.SIGKILL:
+        returncode = run_and_kill([script, "fresh", checkpoint, final, KILL_EPOCHS],
+                                  checkpoint.exists, delay)
+        if returncode == -signal.SIGKILL:
             break
         checkpoint.unlink()
         final.unlink()
         delay /= 4
-    assert proc.returncode == -signal.SIGKILL, "four runs ended before they could be killed"
+    assert returncode == -signal.SIGKILL, "four runs ended before they could be killed"
     killed_at = load_checkpoint(checkpoint).epoch      # the file under the name always loads
     assert 1 <= killed_at <= KILL_EPOCHS
     final.unlink(missing_ok=True)                      # in case the kill came after the end
