@@ -16,16 +16,9 @@ import numpy as np
 
 import badak
 import badak.functional as F
+from suite import he_params  # the same He-initialised float32 weights as the suite
 
 SIZES = (784, 256, 128, 10)
-
-
-def make_params(rng):
-    params = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
-        w = (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2 / fan_in)).astype(np.float32)
-        params.append((w, np.zeros(fan_out, np.float32)))
-    return params
 
 
 def numpy_step(params, x, labels):
@@ -86,7 +79,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    params = make_params(rng)
+    params = he_params(SIZES, rng)
     tparams = [(badak.tensor(w, requires_grad=True), badak.tensor(b, requires_grad=True))
                for w, b in params]
     x = rng.random((args.batch, 784), dtype=np.float32)

@@ -58,6 +58,18 @@ def best_rate(step, samples_per_call: int, min_time: float, repeat: int) -> floa
 
 
 # ----------------------------------------------------------------------------- implementations
+def training_step(model, opt, loss_fn, x, y):
+    """One step of a framework with PyTorch's API shape (badak's and PyTorch's alike)."""
+
+    def step():
+        loss = loss_fn(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
 def he_params(sizes, rng):
     return [((rng.standard_normal((i, o)) * np.sqrt(2 / i)).astype(np.float32),
              np.zeros(o, np.float32)) for i, o in zip(sizes[:-1], sizes[1:])]
@@ -107,16 +119,7 @@ def badak_classifier(x, labels, lr=0.01):
 
     model = nn.MLP(list(MLP_SIZES), activation="relu", rng=0)
     opt = optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
-    xt = badak.tensor(x)
-
-    def step():
-        loss = loss_fn(model(xt), labels)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-
-    return step
+    return training_step(model, opt, nn.CrossEntropyLoss(), badak.tensor(x), labels)
 
 
 def torch_classifier(x, labels, lr=0.01):
@@ -130,17 +133,8 @@ def torch_classifier(x, labels, lr=0.01):
             layers.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*layers)
     opt = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    xt = torch.from_numpy(x)
-    yt = torch.from_numpy(labels.astype(np.int64))
-
-    def step():
-        loss = loss_fn(model(xt), yt)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-
-    return step
+    return training_step(model, opt, torch.nn.CrossEntropyLoss(), torch.from_numpy(x),
+                         torch.from_numpy(labels.astype(np.int64)))
 
 
 def sklearn_classifier_rate(x_all, y_all, batch, min_time):
@@ -201,16 +195,7 @@ def boston_steps(batch):
 
     model = nn.MLP(list(BOSTON_SIZES), activation="relu", rng=0)
     opt = optim.RMSprop(model.parameters(), lr=1e-3)
-    loss_fn = nn.MSELoss()
-    xt, yt = badak.tensor(x), badak.tensor(y)
-
-    def badak_step():
-        loss = loss_fn(model(xt), yt)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-
-    steps["badak"] = badak_step
+    steps["badak"] = training_step(model, opt, nn.MSELoss(), badak.tensor(x), badak.tensor(y))
 
     try:
         import torch
@@ -220,16 +205,8 @@ def boston_steps(batch):
         tm = torch.nn.Sequential(torch.nn.Linear(13, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
                                  torch.nn.ReLU(), torch.nn.Linear(64, 1))
         topt = torch.optim.RMSprop(tm.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-        tl = torch.nn.MSELoss()
-        txt, tyt = torch.from_numpy(x), torch.from_numpy(y)
-
-        def torch_step():
-            loss = tl(tm(txt), tyt)
-            topt.zero_grad()
-            loss.backward()
-            topt.step()
-
-        steps["torch"] = torch_step
+        steps["torch"] = training_step(tm, topt, torch.nn.MSELoss(), torch.from_numpy(x),
+                                       torch.from_numpy(y))
 
     from sklearn.neural_network import MLPRegressor
 
