@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import functools
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
+from weakref import ref as _weakref
 
 from badak.backend import xp
 
@@ -88,12 +88,22 @@ class Function:
     Gradients may have the broadcast shape; the engine sums them back to each input's shape.
     """
 
-    __slots__ = ("inputs", "needs_input_grad", "y", "generation", "create_graph", "_out",
-                 "_freed", "_retains", "__dict__", "__weakref__")
+    __slots__ = ("inputs", "needs_input_grad", "y", "generation", "_out", "__dict__",
+                 "__weakref__")
+    # Rarely changed flags live on the class; a node only gets its own value when one is set
+    # (by a recorded backward, retain_grad or release), which keeps building a node cheap.
+    create_graph = False
+    _freed = False
+    _retains = False
 
     def __call__(self, *inputs):
+        # This is the hot path of every op: no comprehensions or helper calls for the common
+        # one- to three-input nodes (see BENCHMARKS.md, "graph bookkeeping").
         try:
-            y = self.forward(*[x.data for x in inputs])
+            if len(inputs) == 1:
+                y = self.forward(inputs[0].data)
+            else:
+                y = self.forward(*[x.data for x in inputs])
         except ValueError as e:
             if "broadcast" not in str(e):
                 raise
@@ -101,29 +111,34 @@ class Function:
             raise ValueError(f"{self.name.lower()}: shapes {shapes} cannot be broadcast "
                              f"together: aligned from the last axis, each pair of sizes must be "
                              f"equal or 1") from None
+        out = _new_tensor(Tensor)
+        out.data = y
+        out.grad = None
+        out.creator = None
+        out.name = None
+        out._retain_grad = False
         if _grad_mode.enabled:
-            needs = tuple([x.requires_grad for x in inputs])
-            record = True in needs
-        else:
-            record = False
-        out = Tensor._make(y, record)
-        if record:
             # The generation is one more than the latest input's: every node comes after the
             # nodes it depends on, so backward can visit nodes in decreasing generation.
-            gen = 0
+            gen = -1
             for x in inputs:
-                c = x.creator
-                if c is not None and c.generation >= gen:
-                    gen = c.generation + 1
-            self.generation = gen
-            self.inputs = inputs
-            self.needs_input_grad = needs
-            self.y = y
-            self.create_graph = False
-            self._freed = False
-            self._retains = False
-            self._out = weakref.ref(out)
-            out.creator = self
+                if x.requires_grad:
+                    c = x.creator
+                    if c is None:
+                        if gen < 0:
+                            gen = 0
+                    elif c.generation >= gen:
+                        gen = c.generation + 1
+            if gen >= 0:
+                out.requires_grad = True
+                self.generation = gen
+                self.inputs = inputs
+                self.needs_input_grad = tuple([x.requires_grad for x in inputs])
+                self.y = y
+                self._out = _weakref(out)
+                out.creator = self
+                return out
+        out.requires_grad = False
         return out
 
     def forward(self, *xs):
@@ -152,10 +167,11 @@ class Function:
 
     def release(self) -> None:
         """Free what this node saved for backward (the graph is then unusable for backward)."""
+        d = self.__dict__
+        d.clear()
+        d["_freed"] = True
         self.inputs = ()
         self.y = None
-        self._freed = True
-        self.__dict__.clear()
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
@@ -260,6 +276,7 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
     grads = {root_fn: gradient}
     heap = [(-root_fn.generation, id(root_fn), root_fn)]
     visited = []
+    plain = targets is None and not create_graph  # leaves' .grad filled directly below
     prev_mode = _grad_mode.enabled
     _grad_mode.enabled = create_graph
     try:
@@ -272,7 +289,8 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
                 if out is not None and (out._retain_grad if targets is None
                                         else id(out) in targets):
                     deliver(out, gy)
-            fn.create_graph = create_graph
+            if fn.create_graph is not create_graph:
+                fn.create_graph = create_graph
             gxs = fn.backward(gy)
             if type(gxs) is not tuple:
                 gxs = (gxs,)
@@ -281,16 +299,22 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
             for x, gx, need in zip(fn.inputs, gxs, fn.needs_input_grad):
                 if not need or gx is None:
                     continue
-                if gx.shape != x.data.shape:
-                    gx = _sum_to(gx, x.data.shape)
-                if gx.dtype != x.data.dtype:
-                    gx = gx.astype(x.data.dtype)
+                xd = x.data
+                if gx.shape != xd.shape:
+                    gx = _sum_to(gx, xd.shape)
+                if gx.dtype is not xd.dtype and gx.dtype != xd.dtype:
+                    gx = gx.astype(xd.dtype)
                 c = x.creator
                 if c is None:
-                    if targets is None and not create_graph:
+                    if plain:
                         g = x.grad
-                        x.grad = Tensor._make(gx, False) if g is None else \
-                            Tensor._make(g.data + gx, False)
+                        if g is None:
+                            g = x.grad = _new_tensor(Tensor)
+                            g.data = gx
+                            g.grad = g.creator = g.name = None
+                            g.requires_grad = g._retain_grad = False
+                        else:
+                            x.grad = Tensor._make(g.data + gx, False)
                     else:
                         deliver(x, gx)
                 else:
@@ -306,7 +330,11 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
         _grad_mode.enabled = prev_mode
         if not retain_graph:
             for fn in visited:
-                fn.release()
+                d = fn.__dict__
+                d.clear()  # what forward saved for backward (masks, probabilities, ...)
+                d["_freed"] = True
+                fn.inputs = ()
+                fn.y = None
     return results
 
 
@@ -397,3 +425,5 @@ def _initial_gradient(tensor, gradient):
 
 
 from badak.tensor import Tensor  # noqa: E402  (Tensor and Function refer to each other)
+
+_new_tensor = object.__new__
