@@ -643,3 +643,12 @@ def test_mlp_learns_xor():
     predicted = (model(x).data > 0).astype(np.float32)  # logit > 0 <=> sigmoid > 0.5
     assert np.array_equal(predicted, t)
     assert loss.item() < 0.1 < first
+
+
+def test_replacing_a_parameter_or_a_layer_keeps_its_place():
+    layer = nn.Linear(3, 2, rng=0)
+    layer.weight = nn.Parameter(np.zeros((3, 2), np.float32))
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 1, rng=0))
+    setattr(model, "1", nn.Tanh())
+    assert [type(m).__name__ for m in model] == ["Linear", "Tanh", "Linear"]

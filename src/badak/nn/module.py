@@ -65,12 +65,16 @@ class Module:
                                  f"in {type(self).__name__}.__init__")
         # Registered values are also kept as plain attributes, so that reading ``self.weight``
         # in forward is an ordinary attribute lookup (no trip through __getattr__).
+        # Replacing a parameter by a parameter (a module by a module) keeps its place in the
+        # order of parameters() and of a Sequential's layers.
         if isinstance(value, Parameter):
-            self._forget(name)
+            if name not in params:
+                self._forget(name)
             params[name] = value
             self.__dict__[name] = value
         elif isinstance(value, Module):
-            self._forget(name)
+            if name not in modules:
+                self._forget(name)
             modules[name] = value
             self.__dict__[name] = value
         elif params is not None and name in params:
