@@ -1,4 +1,5 @@
-"""badak.functional: activations, losses, the fused linear layer and dropout as graph nodes.
+"""badak.functional: activations, losses, the fused linear layer (and stack of layers) and
+dropout as graph nodes.
 
 Users write ``import badak.functional as F``.
 """
@@ -17,6 +18,7 @@ from badak.functional.activations import (
 )
 from badak.functional.dropout import dropout
 from badak.functional.linear import linear
+from badak.functional.linear_stack import linear_stack
 from badak.functional.losses import (
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -26,6 +28,6 @@ from badak.functional.losses import (
 
 __all__ = [
     "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu", "l1_loss",
-    "leaky_relu", "linear", "log_softmax", "maxout", "mse_loss", "prelu", "relu", "sigmoid",
-    "softmax", "step", "tanh",
+    "leaky_relu", "linear", "linear_stack", "log_softmax", "maxout", "mse_loss", "prelu",
+    "relu", "sigmoid", "softmax", "step", "tanh",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from badak.nn import fusion
 from badak.nn.module import Module
 from badak.nn.registry import module_from_config, module_to_config, register_module
 
@@ -22,6 +23,14 @@ class Sequential(Module):
     *layers : Module
         The layers, in order. More can be added with :meth:`append`.
 
+    Attributes
+    ----------
+    fuse : bool, default=True
+        Run each stretch of ``Linear`` layers and their ``ReLU``/``Sigmoid``/``Tanh``/
+        ``LeakyReLU``/``Identity`` activations as one graph node (see :mod:`badak.nn.fusion`):
+        the same numbers, less bookkeeping per step. Set ``model.fuse = False`` to see each layer
+        as its own node in :func:`badak.explain.trace` and :func:`badak.viz.draw_graph`.
+
     Examples
     --------
     >>> import badak.nn as nn
@@ -30,10 +39,20 @@ class Sequential(Module):
     (3, 'ReLU')
     """
 
+    fuse = True
+
     def __init__(self, *layers: Module) -> None:
         super().__init__()
         for layer in layers:
             self.append(layer)
+
+    def __setattr__(self, name: str, value) -> None:
+        super().__setattr__(name, value)
+        self.__dict__["_plan"] = None  # the layers may have changed: plan the fusion again
+
+    def __delattr__(self, name: str) -> None:
+        super().__delattr__(name)
+        self.__dict__["_plan"] = None
 
     def append(self, layer: Module) -> Sequential:
         """Add ``layer`` at the end; returns ``self``."""
@@ -61,8 +80,15 @@ class Sequential(Module):
         return layers[index]
 
     def forward(self, x):
-        for layer in self._modules.values():
-            x = layer(x)
+        if not self.fuse:
+            for layer in self._modules.values():
+                x = layer(x)
+            return x
+        steps = self.__dict__.get("_plan")
+        if steps is None:
+            steps = self.__dict__["_plan"] = fusion.plan(list(self._modules.values()))
+        for step in steps:
+            x = step(x)
         return x
 
     def get_config(self) -> dict:
