@@ -70,17 +70,22 @@ class CrossEntropy(Function):
         self.labels = labels  # int array (N,), or None when the target is given as (N, C)
 
     def forward(self, x, t=None):
-        shifted = x - x.max(axis=1, keepdims=True)
-        logsum = xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
-        logp = shifted - logsum  # (N, C) log-softmax
+        shifted = x - x.max(axis=1, keepdims=True)  # (N, C), largest score 0 in each row
         n = x.shape[0]
-        self.p = xp.exp(logp)  # (N, C) softmax, kept for backward
-        if self.labels is not None:
-            loss = -logp[xp.arange(n), self.labels].sum() / n
-        else:
+        if self.labels is None:
+            logsum = xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))  # (N, 1)
+            logp = shifted - logsum  # (N, C) log-softmax
+            self.p = xp.exp(logp)  # (N, C) softmax, kept for backward
             self.logp = logp  # d loss / d t = -logp / N: from logp, as p may underflow to 0
-            loss = -(t * logp).sum() / n
-        return xp.asarray(loss, dtype=x.dtype)
+            return xp.asarray(-(t * logp).sum() / n, dtype=x.dtype)
+        e = xp.exp(shifted)  # (N, C) in (0, 1]
+        total = e.sum(axis=1, keepdims=True)  # (N, 1), at least 1: no overflow, no log(0)
+        e /= total
+        self.p = e  # (N, C) softmax, kept for backward
+        self.rows = xp.arange(n)
+        # -log softmax at the label = log Σ e^shifted - shifted[label], row by row: (N,)
+        nll = xp.log(total).reshape(n) - shifted[self.rows, self.labels]
+        return xp.asarray(nll.sum() / n, dtype=x.dtype)
 
     def _target(self, like):
         if self.labels is not None:
@@ -101,11 +106,12 @@ class CrossEntropy(Function):
             gt = -log_softmax(self.inputs[0], axis=1) * (gy / n) if len(need) > 1 and need[1] \
                 else None
         else:
-            scale = (gy / n).astype(self.p.dtype)
+            scale = gy / n  # gy has the loss's dtype (the engine casts gradients)
             if self.labels is not None:
                 gx = self.p.copy()
-                gx[xp.arange(n), self.labels] -= 1  # softmax - one-hot
-                gx *= scale
+                gx[self.rows, self.labels] -= 1  # softmax - one-hot
+                if n != 1 or gy != 1:  # (a single sample's loss, backward from 1: no scaling)
+                    gx *= scale
             else:
                 gx = (self.p - self.inputs[1].data) * scale
             gt = None
@@ -170,7 +176,9 @@ def cross_entropy(logits, target) -> Tensor:
             raise ValueError(f"cross_entropy: target has {t.shape[0]} labels but logits has {n} "
                              f"rows")
         # One comparison finds labels < 0 and >= c alike: negative ints become huge unsigned.
-        if t.size and (t.astype(np.uint64, copy=False) >= c).any():
+        big = t.view(np.uint64).max() if t.dtype == np.int64 else \
+            t.astype(np.uint64, copy=False).max()
+        if big >= c:
             raise ValueError(f"cross_entropy: target labels must be in [0, {c - 1}] for {c} "
                              f"classes; received labels from {t.min()} to {t.max()}")
         return CrossEntropy(t.astype(np.intp, copy=False))(x)
