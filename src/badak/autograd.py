@@ -408,7 +408,8 @@ def _initial_gradient(tensor, gradient):
                 f"backward() without a gradient needs a scalar output; this output has shape "
                 f"{tensor.shape}. Reduce it first (e.g. loss = y.sum() or y.mean()) or pass "
                 f"gradient= an array of shape {tensor.shape}")
-        return xp.ones(tensor.data.shape, dtype=tensor.data.dtype)
+        one = xp.asarray(1, dtype=tensor.data.dtype)  # (faster than xp.ones for a scalar)
+        return one if tensor.data.ndim == 0 else one.reshape(tensor.data.shape)
     if isinstance(gradient, Tensor):
         g = gradient.data
     else:

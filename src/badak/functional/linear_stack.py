@@ -7,8 +7,10 @@ forward is layer after layer, backward walks the layers in reverse inside one no
 is exactly that of the separate nodes, in the same order, so results are identical to the bit:
 
 - Linear, forward ``z = h @ W + b``; backward ``dW = hᵀ @ g``, ``db = Σ_N g``, ``dh = g @ Wᵀ``.
-- The activation after it, by its own node's code (:mod:`badak.functional.activations`): the ReLU
-  mask, the saved output of sigmoid and tanh, the leaky-ReLU slope.
+- The activation after it, by its own node's code (:mod:`badak.functional.activations`): the saved
+  output of sigmoid and tanh, the leaky-ReLU slope. ReLU, the common case, is written out here
+  (its mask, then ``max(z, 0)`` and, in backward, the product with the mask, in place on arrays
+  the node made itself: the same numbers without the copies).
 
 :class:`badak.nn.Sequential` uses it for runs of ``Linear`` and ``ReLU``/``Sigmoid``/``Tanh``/
 ``LeakyReLU``/``Identity`` layers (see :mod:`badak.nn.fusion`); set ``model.fuse = False`` to see
@@ -32,32 +34,53 @@ ActivationMaker = Callable[[], Function] | None
 _MAKERS: dict[str, Callable[[], Function]] = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
 
 
-class LinearStack(Function):
-    """Linear layers, each followed by an optional elementwise activation, as one node.
+class StackLayout:
+    """Which layers of a stack have a bias and which activation follows each.
 
-    Inputs: ``x, W1, [b1], W2, [b2], ...``; ``has_bias[i]`` says whether layer i has a bias and
-    ``makers[i]`` makes its activation node (None for none).
+    ``has_bias[i]``: whether layer i has a bias; ``makers[i]``: makes its activation node (None
+    for none); ``starts[i]``: the index of layer i's weight among the node's inputs
+    ``x, W1, [b1], W2, [b2], ...``. Made once and shared by the nodes of every step.
     """
 
-    __slots__ = ("has_bias", "makers")  # kept after backward frees the node: they name it
+    __slots__ = ("has_bias", "makers", "starts")
 
     def __init__(self, has_bias: Sequence[bool], makers: Sequence[ActivationMaker]):
         self.has_bias = tuple(has_bias)
         self.makers = tuple(makers)
+        starts, i = [], 1
+        for b in self.has_bias:
+            starts.append(i)
+            i += 2 if b else 1
+        self.starts = tuple(starts)
+
+    def __repr__(self) -> str:
+        return f"StackLayout(has_bias={self.has_bias}, makers={self.makers})"
+
+
+class LinearStack(Function):
+    """Linear layers, each followed by an optional elementwise activation, as one node.
+
+    Inputs: ``x, W1, [b1], W2, [b2], ...`` as described by ``layout``.
+    """
+
+    __slots__ = ("layout",)  # kept after backward frees the node: it names the node
+
+    def __init__(self, layout: StackLayout):
+        self.layout = layout
 
     @property
     def name(self) -> str:
         parts = []
-        for make in self.makers:
+        for make in self.layout.makers:
             parts.append("Linear")
             if make is not None:
                 parts.append(type(make()).__name__)
         return "+".join(parts)
 
     def forward(self, x, *params):
-        hs, acts = [], []  # the input of each layer, and its activation node (or None)
+        hs, acts = [], []  # the input of each layer; its activation node, ReLU's mask or None
         h, i = x, 0
-        for has_bias, make in zip(self.has_bias, self.makers):
+        for has_bias, make in zip(self.layout.has_bias, self.layout.makers):
             hs.append(h)
             w = params[i]
             h = xp.dot(h, w)  # (N, in) @ (in, out) -> (N, out)
@@ -68,6 +91,11 @@ class LinearStack(Function):
                 i += 1
             if make is None:
                 acts.append(None)
+                continue
+            if make is ReLU:  # ReLU's node, written in place on the fresh pre-activation
+                mask = h > 0
+                acts.append(mask)
+                xp.maximum(h, 0, out=h)
                 continue
             act = make()
             h = act.forward(h)  # (N, out) -> (N, out)
@@ -81,44 +109,42 @@ class LinearStack(Function):
             return self._recorded_backward(gy)
         need = self.needs_input_grad
         grads = [None] * len(need)
-        starts = self._starts()
+        lowest = need.index(True)  # no gradient is needed below this input
+        inputs, hs, acts = self.inputs, self.hs, self.acts
+        has_bias, starts = self.layout.has_bias, self.layout.starts
         g = gy  # (N, out) of the current layer
-        for layer in range(len(self.makers) - 1, -1, -1):
-            act = self.acts[layer]
-            if act is not None:
+        for layer in range(len(acts) - 1, -1, -1):
+            act = acts[layer]
+            if act is None:
+                pass
+            elif isinstance(act, Function):
                 g = act.backward(g)  # (N, out): the upstream gradient times the local one
+            elif g is gy:
+                g = g * act  # (N, out) * ReLU's mask (N, out)
+            else:
+                xp.multiply(g, act, out=g)  # the same, in place on our own array
             i = starts[layer]
-            w = self.inputs[i].data
-            h = self.hs[layer]
             if need[i]:
-                grads[i] = xp.dot(h.T, g)  # (in, N) @ (N, out) -> (in, out)
-            if self.has_bias[layer] and need[i + 1]:
+                grads[i] = xp.dot(hs[layer].T, g)  # (in, N) @ (N, out) -> (in, out)
+            if has_bias[layer] and need[i + 1]:
                 grads[i + 1] = g.sum(0)  # (N, out) -> (out,)
-            if True not in need[:i]:  # nothing below this layer needs a gradient
+            if lowest >= i:  # nothing below this layer needs a gradient
                 break
-            g = xp.dot(g, w.T)  # (N, out) @ (out, in) -> (N, in)
+            g = xp.dot(g, inputs[i].data.T)  # (N, out) @ (out, in) -> (N, in)
             if i == 1:
                 grads[0] = g
         return tuple(grads)
 
-    def _starts(self) -> list[int]:
-        """The index among the inputs of each layer's weight."""
-        starts, i = [], 1
-        for has_bias in self.has_bias:
-            starts.append(i)
-            i += 2 if has_bias else 1
-        return starts
-
     def _recorded_backward(self, gy):
         # Rebuild the stack from the separate nodes (recording, as grad mode is on here) and run
         # their own recorded backward in reverse: exact, and differentiable again.
-        inputs = self.inputs
-        starts = self._starts()
+        inputs, layout = self.inputs, self.layout
+        starts = layout.starts
         nodes = []
         h = inputs[0]
-        for layer, make in enumerate(self.makers):
+        for layer, make in enumerate(layout.makers):
             i = starts[layer]
-            args = (h, inputs[i], inputs[i + 1]) if self.has_bias[layer] else (h, inputs[i])
+            args = (h, inputs[i], inputs[i + 1]) if layout.has_bias[layer] else (h, inputs[i])
             h = Linear()(*args)
             lin = h.creator
             act = None
@@ -140,7 +166,7 @@ class LinearStack(Function):
             gs = lin.backward(g)
             i = starts[layer]
             grads[i] = gs[1]
-            if self.has_bias[layer]:
+            if layout.has_bias[layer]:
                 grads[i + 1] = gs[2]
             g = gs[0]
             if g is None:
@@ -215,4 +241,4 @@ def linear_stack(x, weights: Sequence, biases: Sequence, activations: Sequence[s
             raise ValueError(f"linear_stack: activations[{i}] must be one of 'relu', 'sigmoid', "
                              f"'tanh', 'leaky_relu', 'identity' or None; received {act!r}")
         width = w.shape[1]
-    return LinearStack([b is not None for b in biases], makers)(*args)
+    return LinearStack(StackLayout([b is not None for b in biases], makers))(*args)

@@ -106,17 +106,16 @@ class CrossEntropy(Function):
             gt = -log_softmax(self.inputs[0], axis=1) * (gy / n) if len(need) > 1 and need[1] \
                 else None
         else:
-            scale = gy / n  # gy has the loss's dtype (the engine casts gradients)
             if self.labels is not None:
                 gx = self.p.copy()
                 gx[self.rows, self.labels] -= 1  # softmax - one-hot
-                if n != 1 or gy != 1:  # (a single sample's loss, backward from 1: no scaling)
-                    gx *= scale
+                if n != 1 or float(gy) != 1.0:  # (one sample, backward from 1: no scaling)
+                    gx *= gy / n  # gy has the loss's dtype (the engine casts gradients)
             else:
-                gx = (self.p - self.inputs[1].data) * scale
+                gx = (self.p - self.inputs[1].data) * (gy / n)
             gt = None
             if len(need) > 1 and need[1]:
-                gt = -self.logp * scale
+                gt = -self.logp * (gy / n)
         if len(need) == 1:
             return gx if need[0] else None
         return (gx if need[0] else None), gt

@@ -21,10 +21,11 @@ from badak.functional.activations import LeakyReLU as LeakyReLUNode
 from badak.functional.activations import ReLU as ReLUNode
 from badak.functional.activations import Sigmoid as SigmoidNode
 from badak.functional.activations import Tanh as TanhNode
-from badak.functional.linear_stack import LinearStack
+from badak.functional.linear_stack import LinearStack, StackLayout
 from badak.nn.activation import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from badak.nn.linear import Linear, as_layer_input
 from badak.nn.module import Module
+from badak.tensor import Tensor
 
 _NODES = {ReLU: ReLUNode, Sigmoid: SigmoidNode, Tanh: TanhNode, Identity: None}
 
@@ -32,42 +33,56 @@ _NODES = {ReLU: ReLUNode, Sigmoid: SigmoidNode, Tanh: TanhNode, Identity: None}
 class FusedRun:
     """Calls a run of Linear layers and their activations as one ``LinearStack`` node."""
 
-    __slots__ = ("modules", "linears", "activations")
+    __slots__ = ("modules", "linears", "activations", "shapes", "layout", "_key")
 
     def __init__(self, linears: list[Linear], activations: list[Module | None]):
         self.linears = linears
         self.activations = activations
         self.modules = [m for pair in zip(linears, activations) for m in pair if m is not None]
+        self.shapes = [((lin.in_features, lin.out_features), (lin.out_features,))
+                       for lin in linears]
+        self.layout: StackLayout | None = None
+        self._key: list | None = None
 
     def __call__(self, x):
         first = self.linears[0]
         dtype = first.weight.data.dtype
-        x = as_layer_input(x, dtype, first.in_features, first)
-        if x.data.ndim != 2:
+        if type(x) is not Tensor or x.data.dtype != dtype:
+            x = as_layer_input(x, dtype, first.in_features, first)
+        if x.data.ndim != 2 or x.data.shape[1] != first.in_features:
             return self.unfused(x)
         args = [x]
-        has_bias = []
-        makers = []
-        for lin, act in zip(self.linears, self.activations):
+        key = []  # what the layout depends on: which layers have a bias, the leaky slopes
+        for lin, act, (w_shape, b_shape) in zip(self.linears, self.activations, self.shapes):
             w, b = lin.weight, lin.bias
             wd = w.data
-            if wd.dtype != dtype or wd.shape != (lin.in_features, lin.out_features):
+            if wd.dtype != dtype or wd.shape != w_shape:
                 return self.unfused(x)
             args.append(w)
             if b is None:
-                has_bias.append(False)
+                key.append(None)
             else:
-                if b.data.dtype != dtype or b.data.shape != (lin.out_features,):
+                bd = b.data
+                if bd.dtype != dtype or bd.shape != b_shape:
                     return self.unfused(x)
                 args.append(b)
-                has_bias.append(True)
+                key.append(True)
+            if type(act) is LeakyReLU:
+                key.append(act.negative_slope)
+        if key != self._key:
+            self._key, self.layout = key, self._layout()
+        return LinearStack(self.layout)(*args)  # (N, in) -> (N, out)
+
+    def _layout(self) -> StackLayout:
+        makers = []
+        for act in self.activations:
             if act is None:
                 makers.append(None)
+            elif type(act) is LeakyReLU:
+                makers.append(partial(LeakyReLUNode, act.negative_slope))
             else:
-                kind = type(act)
-                makers.append(partial(LeakyReLUNode, act.negative_slope) if kind is LeakyReLU
-                              else _NODES[kind])
-        return LinearStack(has_bias, makers)(*args)  # (N, in) -> (N, out)
+                makers.append(_NODES[type(act)])
+        return StackLayout([lin.bias is not None for lin in self.linears], makers)
 
     def unfused(self, x):
         for m in self.modules:

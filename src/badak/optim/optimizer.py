@@ -125,18 +125,25 @@ class Optimizer:
         see :mod:`badak.optim.clip`). Parameters whose ``.grad`` is None are skipped, and their
         buffers are left as they are.
         """
-        with no_grad():
-            if self.clipvalue is not None:
-                clip_grad_value_(self.params, self.clipvalue)
-            if self.clipnorm is not None:
-                clip_grad_norm_(self.params, self.clipnorm)
-            self.step_count += 1
-            if self._step_flat():
-                return
-            for i, p in enumerate(self.params):
-                if p.grad is None:
-                    continue
-                self._update(p.data, self._grad_array(i, p), self.state[i])
+        if self.clipvalue is not None or self.clipnorm is not None:
+            with no_grad():
+                if self.clipvalue is not None:
+                    clip_grad_value_(self.params, self.clipvalue)
+                if self.clipnorm is not None:
+                    clip_grad_norm_(self.params, self.clipnorm)
+        self.step_count += 1
+        if self._step_flat():
+            return
+        update, state = self._update, self.state
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            a = p.data
+            ga = g.data if type(g) is Tensor else None
+            if ga is None or ga.shape != a.shape or ga.dtype != a.dtype:
+                ga = self._grad_array(i, p)
+            update(a, ga, state[i])
 
     def _step_flat(self) -> bool:
         """Update all parameters in one vectorised call when the model is small (see

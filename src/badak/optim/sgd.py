@@ -86,11 +86,11 @@ class SGD(Optimizer):
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         dtype = p.dtype.type
-        lr = dtype(self.lr)
+        lr = dtype(self._lr)
         if self.weight_decay > 0.0:
             g = g + dtype(self.weight_decay) * p  # a new array: .grad itself is left untouched
         if self.momentum == 0.0:
-            p -= lr * g
+            p -= lr * g  # (in place: p keeps its identity)
             return
         mu = dtype(self.momentum)
         v = self._buffer(state, "velocity", p)
