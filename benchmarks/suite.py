@@ -6,7 +6,8 @@ count, when installed) and scikit-learn, measured side by side in one run, print
 
 Rows:
 1. 784-256-128-10 ReLU MLP, softmax cross-entropy, plain SGD: training samples/s at batch
-   1, 32, 128 and 512.
+   1, 32, 128 and 512; then (1b) against a NumPy loop that also computes the loss value, and
+   badak with every layer its own graph node (``model.fuse = False``).
 2. One training step of the Boston MLP 13-64-64-1 (RMSprop, MSE) at batch 1 and 16, in µs.
 3. The Boston final protocol end to end (404 rows, 80 epochs, batch 16, one seed), each framework
    in its own process: wall time and peak memory (RSS).
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from functools import partial
 
 import numpy as np
 
@@ -75,11 +77,14 @@ def he_params(sizes, rng):
              np.zeros(o, np.float32)) for i, o in zip(sizes[:-1], sizes[1:])]
 
 
-def numpy_classifier(x, labels, lr=0.01):
+def numpy_classifier(x, labels, lr=0.01, with_loss=False):
     """Hand-written forward, backward and SGD update of the MLP (no framework).
 
     Products go through np.dot, NumPy's fastest path for 2-D products (``x.T @ g`` through
     matmul is about ten times slower at batch 1), so that the ratio measures overhead alone.
+    The loop skips what it does not need to train: the loss value itself. ``with_loss=True``
+    computes it too (``-mean log softmax`` at the labels, as every framework returns it), to
+    show how much of a framework's extra time at small batches that value is.
     """
     params = he_params(MLP_SIZES, np.random.default_rng(0))
     n = len(x)
@@ -97,7 +102,10 @@ def numpy_classifier(x, labels, lr=0.01):
                 acts.append(h)
         h -= h.max(axis=1, keepdims=True)
         p = np.exp(h)
-        p /= p.sum(axis=1, keepdims=True)
+        total = p.sum(axis=1, keepdims=True)
+        if with_loss:
+            step.loss = (np.log(total).ravel() - h[rows, labels]).sum() / n
+        p /= total
         g = p
         g[rows, labels] -= 1
         g /= n
@@ -113,11 +121,12 @@ def numpy_classifier(x, labels, lr=0.01):
     return step
 
 
-def badak_classifier(x, labels, lr=0.01):
+def badak_classifier(x, labels, lr=0.01, fuse=True):
     import badak
     from badak import nn, optim
 
     model = nn.MLP(list(MLP_SIZES), activation="relu", rng=0)
+    model.fuse = fuse  # False: each Linear and ReLU its own node (badak.nn.fusion)
     opt = optim.SGD(model.parameters(), lr=lr)
     return training_step(model, opt, nn.CrossEntropyLoss(), badak.tensor(x), labels)
 
@@ -354,10 +363,13 @@ def main() -> None:
         rng = np.random.default_rng(0)
         x_all = rng.random((4096, 784), dtype=np.float32)
         y_all = rng.integers(0, 10, 4096)
+        gap = []  # rows of table 1b
         for batch in (1, 32, 128, 512):
             x, labels = x_all[:batch], y_all[:batch]
             rates = {}
-            makers = {"numpy": numpy_classifier, "badak": badak_classifier}
+            makers = {"numpy": numpy_classifier, "badak": badak_classifier,
+                      "numpy+loss": partial(numpy_classifier, with_loss=True),
+                      "badak unfused": partial(badak_classifier, fuse=False)}
             if torch is not None:
                 makers["torch"] = torch_classifier
             for _ in range(2):  # interleave rounds so that noise hits all alike
@@ -373,6 +385,15 @@ def main() -> None:
                   f"{fmt_ratio(rates['badak'], t):>11} "
                   f"{fmt_ratio(rates['badak'], rates['numpy']):>11} "
                   f"{fmt_ratio(rates['badak'], rates['sklearn']):>13}")
+            gap.append((batch, rates))
+        print("\n1b. The same, against NumPy with the loss value, and badak layer by layer")
+        print(f"{'batch':>6} {'badak':>10} {'unfused':>10} {'numpy+loss':>10}   "
+              f"{'badak/(numpy+loss)':>18} {'unfused/numpy':>13}")
+        for batch, rates in gap:
+            print(f"{batch:>6} {rates['badak']:>10,.0f} {rates['badak unfused']:>10,.0f} "
+                  f"{rates['numpy+loss']:>10,.0f}   "
+                  f"{fmt_ratio(rates['badak'], rates['numpy+loss']):>18} "
+                  f"{fmt_ratio(rates['badak unfused'], rates['numpy']):>13}")
 
     if "boston" in only:
         print("\n2. Boston MLP 13-64-64-1, one training step (RMSprop, MSE): µs per step")

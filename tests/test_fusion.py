@@ -225,3 +225,23 @@ def test_linear_stack_rejects_mixed_dtypes_and_non_2d_input():
         F.linear_stack(badak.tensor(np.ones((2, 3))), w, [None], [None])
     with pytest.raises(ValueError, match=r"x must be 2-D \(N, in\); received shape \(3,\)"):
         F.linear_stack(badak.tensor(np.ones(3, np.float32)), w, [None], [None])
+
+
+def test_a_changed_leaky_slope_is_used_at_the_next_call():
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.LeakyReLU(0.1), nn.Linear(4, 2, rng=1))
+    x = badak.tensor(-np.ones((2, 3), np.float32))
+    model(x)
+    model[1].negative_slope = 0.5
+    fused = model(x).data
+    model.fuse = False
+    assert np.array_equal(fused, model(x).data)
+
+
+def test_a_replaced_weight_array_is_checked_again():
+    model = nn.MLP([3, 4, 2], rng=0)
+    x = np.ones((1, 3), np.float32)
+    assert model(x).creator.name == "Linear+ReLU+Linear"
+    model[0].weight.data = np.ones((3, 4), np.float64)  # another dtype: layer by layer
+    assert type(model(x).creator).__name__ == "Linear"
+    model[0].weight.data = np.ones((3, 4), np.float32)
+    assert model(x).creator.name == "Linear+ReLU+Linear"

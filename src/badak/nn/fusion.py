@@ -16,6 +16,7 @@ shape), so the layers' own checks and messages apply.
 from __future__ import annotations
 
 from functools import partial
+from operator import is_
 
 from badak.functional.activations import LeakyReLU as LeakyReLUNode
 from badak.functional.activations import ReLU as ReLUNode
@@ -51,27 +52,33 @@ class FusedRun:
             x = as_layer_input(x, dtype, first.in_features, first)
         if x.data.ndim != 2 or x.data.shape[1] != first.in_features:
             return self.unfused(x)
-        args = [x]
-        key = []  # what the layout depends on: which layers have a bias, the leaky slopes
-        for lin, act, (w_shape, b_shape) in zip(self.linears, self.activations, self.shapes):
-            w, b = lin.weight, lin.bias
-            wd = w.data
-            if wd.dtype != dtype or wd.shape != w_shape:
+        params = []
+        for lin in self.linears:
+            params.append(lin.weight)
+            if lin.bias is not None:
+                params.append(lin.bias)
+        arrays = [p.data for p in params]
+        # The parameters (and their arrays) checked last time need no second look.
+        if self._key is None or len(arrays) != len(self._key) or \
+                not all(map(is_, arrays, self._key)):
+            if not self._check(dtype):
                 return self.unfused(x)
-            args.append(w)
-            if b is None:
-                key.append(None)
-            else:
-                bd = b.data
-                if bd.dtype != dtype or bd.shape != b_shape:
-                    return self.unfused(x)
-                args.append(b)
-                key.append(True)
-            if type(act) is LeakyReLU:
-                key.append(act.negative_slope)
-        if key != self._key:
-            self._key, self.layout = key, self._layout()
-        return LinearStack(self.layout)(*args)  # (N, in) -> (N, out)
+            self._key, self.layout = arrays, self._layout()
+        slopes = self.layout.slopes
+        if slopes and slopes != [act.negative_slope for act in self.activations
+                                 if type(act) is LeakyReLU]:
+            self.layout = self._layout()
+        return LinearStack(self.layout)(x, *params)  # (N, in) -> (N, out)
+
+    def _check(self, dtype) -> bool:
+        """True when every parameter has the dtype and the shape the fused node expects."""
+        for lin, (w_shape, b_shape) in zip(self.linears, self.shapes):
+            w, b = lin.weight.data, lin.bias
+            if w.dtype != dtype or w.shape != w_shape:
+                return False
+            if b is not None and (b.data.dtype != dtype or b.data.shape != b_shape):
+                return False
+        return True
 
     def _layout(self) -> StackLayout:
         makers = []
@@ -82,7 +89,10 @@ class FusedRun:
                 makers.append(partial(LeakyReLUNode, act.negative_slope))
             else:
                 makers.append(_NODES[type(act)])
-        return StackLayout([lin.bias is not None for lin in self.linears], makers)
+        layout = StackLayout([lin.bias is not None for lin in self.linears], makers)
+        layout.slopes = [act.negative_slope for act in self.activations
+                         if type(act) is LeakyReLU]
+        return layout
 
     def unfused(self, x):
         for m in self.modules:

@@ -85,12 +85,17 @@ class SGD(Optimizer):
         return checked
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        if self.momentum == 0.0 and self.weight_decay == 0.0:  # the lecture's rule
+            # A Python float meets the array in the array's dtype (NumPy casts the scalar
+            # first), the same numbers as dtype(lr) * g without making the scalar each time.
+            p -= self._lr * g  # in place: p keeps its identity
+            return
         dtype = p.dtype.type
         lr = dtype(self._lr)
         if self.weight_decay > 0.0:
             g = g + dtype(self.weight_decay) * p  # a new array: .grad itself is left untouched
         if self.momentum == 0.0:
-            p -= lr * g  # (in place: p keeps its identity)
+            p -= lr * g
             return
         mu = dtype(self.momentum)
         v = self._buffer(state, "velocity", p)
