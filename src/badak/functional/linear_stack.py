@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from badak.autograd import Function
 from badak.backend import xp
 from badak.functional.activations import LeakyReLU, ReLU, Sigmoid, Tanh
-from badak.functional.linear import Linear, sum_rows
+from badak.functional.linear import Linear
 from badak.tensor import Tensor, as_tensor
 
 ActivationMaker = Callable[[], Function] | None
@@ -128,7 +128,7 @@ class LinearStack(Function):
             if need[i]:
                 grads[i] = xp.dot(hs[layer].T, g)  # (in, N) @ (N, out) -> (in, out)
             if has_bias[layer] and need[i + 1]:
-                grads[i + 1] = sum_rows(g)  # (N, out) -> (out,)
+                grads[i + 1] = g.sum(0)  # (N, out) -> (out,)
             if lowest >= i:  # nothing below this layer needs a gradient
                 break
             g = xp.dot(g, inputs[i].data.T)  # (N, out) @ (out, in) -> (N, in)
