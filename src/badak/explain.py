@@ -274,6 +274,9 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6) -> Trace:
     Notes
     -----
     No ``.grad`` is changed and the graph is kept, so ``output.backward()`` still works after.
+    A :class:`~badak.nn.Sequential` model (an MLP) runs its Linear layers and activations as one
+    fused node, shown as e.g. ``Linear+ReLU+Linear``; set ``model.fuse = False`` before the
+    forward pass to see each layer as its own node.
 
     Examples
     --------

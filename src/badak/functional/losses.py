@@ -163,10 +163,11 @@ def cross_entropy(logits, target) -> Tensor:
     target : array-like
         Integer class labels, shape (N,), each in [0, C); or one-hot / probability rows (N, C).
     """
-    x = _float_input(logits)
-    if x.ndim != 2:
+    x = logits if type(logits) is Tensor and logits.data.dtype.kind == "f" else \
+        _float_input(logits)
+    if x.data.ndim != 2:
         raise ValueError(f"cross_entropy: logits must be 2-D (N, C); received shape {x.shape}")
-    n, c = x.shape
+    n, c = x.data.shape
     if n == 0:
         raise ValueError("cross_entropy: logits is empty (0 rows)")
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
