@@ -576,3 +576,33 @@ def test_pickle_inside_the_archive_is_refused_without_running_it(tmp_path, saved
                                              "never loads because unpickling can run code"):
         load_checkpoint(path)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("forge", ["linear", "mlp", "maxout"])
+def test_an_architecture_far_larger_than_the_file_is_refused_before_building(saved, forge):
+    import tracemalloc
+
+    path, _ = saved
+
+    def enlarge(header):  # 100,000 x 100,000 float32 weights: 40 GB if it were built
+        layers = header["architecture"]["config"]["layers"]
+        if forge == "linear":
+            layers[0]["config"]["out_features"] = 100_000
+            layers[2]["config"]["in_features"] = 100_000
+            layers[0]["config"]["in_features"] = 100_000
+        elif forge == "mlp":
+            layers.append({"class": "MLP", "config": {"sizes": [100_000, 100_000, 1]}})
+        else:
+            layers.append({"class": "Maxout", "config": {"in_features": 100_000,
+                                                         "out_features": 50_000, "pieces": 2}})
+
+    _rewrite(path, header_edit=enlarge)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match=r"declares weight matrices of "
+                                                 r"10,000,\d{3},\d{3} numbers, but the file "
+                                                 r"stores only 481 parameter values"):
+            load(path)
+        assert tracemalloc.get_traced_memory()[1] < 50_000_000
+    finally:
+        tracemalloc.stop()

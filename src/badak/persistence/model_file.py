@@ -144,6 +144,37 @@ def _class_names(config) -> list[str]:
     return names
 
 
+def _count(value) -> int:
+    """A positive int from a config, else 0 (the layer's own check reports bad values)."""
+    return value if type(value) is int and value > 0 else 0
+
+
+def declared_weights(config) -> int:
+    """The numbers in the weight matrices a nested architecture config declares (Linear, Maxout
+    and MLP layers): a lower bound of what building it allocates, read before building it."""
+    total = 0
+    if isinstance(config, dict):
+        kind, args = config.get("class"), config.get("config")
+        if isinstance(args, dict) and kind in ("Linear", "Maxout"):
+            total += _count(args.get("in_features")) * _count(args.get("out_features")) * \
+                (_count(args.get("pieces", 2)) if kind == "Maxout" else 1)
+        elif isinstance(args, dict) and kind == "MLP" and isinstance(args.get("sizes"), list):
+            sizes = [_count(n) for n in args["sizes"]]
+            total += sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        for value in config.values():
+            total += declared_weights(value)
+    elif isinstance(config, list):
+        for value in config:
+            total += declared_weights(value)
+    return total
+
+
+# A file whose architecture declares much more than it stores is refused before anything is
+# built: building allocates (and draws) every weight first, so a forged header asking for tens
+# of gigabytes would exhaust memory before the shape check could object.
+_SLACK = 1 << 20
+
+
 def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
     """Rebuild the module described by ``header`` and load its ``param/`` arrays into it."""
     check_entries(header, arrays, where)
@@ -157,6 +188,15 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
             f"{where}: its architecture uses the module class(es) {unknown}, which are not "
             f"registered badak modules (known: {', '.join(sorted(nn.MODULES))}); badak only "
             "builds registered classes and never imports names found in a file")
+    stored = sum(a.size for name, a in arrays.items() if name.startswith("param/"))
+    try:
+        declared = declared_weights(architecture)
+    except RecursionError as e:
+        raise ModelFileError(f"{where}: its architecture is nested too deeply to read") from e
+    if declared > 4 * stored + _SLACK:
+        raise ModelFileError(f"{where}: its architecture declares weight matrices of "
+                             f"{declared:,} numbers, but the file stores only {stored:,} parameter "
+                             "values; it is refused before anything is built")
     # Building the layers draws initial weights; put badak's default generator back afterwards,
     # so that loading a model does not shift the random stream of the script that loads it.
     saved_state = default_generator().bit_generator.state
