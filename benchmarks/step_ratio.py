@@ -2,6 +2,7 @@
 
     python benchmarks/step_ratio.py                  # batch 1 and 32, 30 rounds each
     python benchmarks/step_ratio.py --batch 32 --rounds 50
+    python benchmarks/step_ratio.py --sizes 4 4 4 4  # arithmetic almost free: overhead alone
 
 The 784-256-128-10 ReLU MLP of ``suite.py`` (softmax cross-entropy, plain SGD). Each round times
 a block of steps of the NumPy loop, then a block of badak's, so that a noisy neighbour slows both
@@ -56,14 +57,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--unfused", action="store_true",
                         help="every layer its own graph node (model.fuse = False)")
+    parser.add_argument("--sizes", type=int, nargs="+", metavar="N",
+                        help=f"layer sizes (default {' '.join(map(str, suite.MLP_SIZES))})")
     args = parser.parse_args()
+    if args.sizes:
+        if len(args.sizes) < 2 or min(args.sizes) < 1:
+            parser.error(f"--sizes needs at least two positive sizes; received {args.sizes}")
+        suite.MLP_SIZES = tuple(args.sizes)
     import badak
 
     print(f"badak {badak.__version__} from {Path(badak.__file__).parent}")
     for batch in args.batch or [1, 32]:
         med, hand_us, badak_us = ratio(batch, args.rounds, fuse=not args.unfused)
-        print(f"batch {batch:>4}: NumPy/badak {med:.3f} (median of {args.rounds} rounds; best "
-              f"{hand_us:.1f} µs vs {badak_us:.1f} µs per step)")
+        print(f"MLP {'-'.join(map(str, suite.MLP_SIZES))}, batch {batch:>4}: NumPy/badak "
+              f"{med:.3f} (median of {args.rounds} rounds; best {hand_us:.1f} µs vs "
+              f"{badak_us:.1f} µs per step)")
 
 
 if __name__ == "__main__":
