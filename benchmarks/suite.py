@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from functools import partial
@@ -166,18 +167,25 @@ def sklearn_classifier_rate(x_all, y_all, batch, min_time):
     return n * epochs / dt
 
 
-def boston_steps(batch):
-    """One training step of the Boston MLP for each framework (RMSprop, MSE)."""
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((batch, 13)).astype(np.float32)
-    y = rng.standard_normal((batch, 1)).astype(np.float32)
-    steps = {}
+class NumpyRegressor:
+    """The Boston MLP 13-64-64-1 written out in NumPy: ReLU, MSE, RMSprop (no framework)."""
 
-    params = he_params(BOSTON_SIZES, np.random.default_rng(0))
-    sq = [(np.zeros_like(w), np.zeros_like(b)) for w, b in params]
-    lr, rho, eps = np.float32(1e-3), np.float32(0.9), np.float32(1e-7)
+    def __init__(self, seed: int = 0, lr: float = 1e-3, rho: float = 0.9, eps: float = 1e-7):
+        self.params = he_params(BOSTON_SIZES, np.random.default_rng(seed))
+        self.sq = [(np.zeros_like(w), np.zeros_like(b)) for w, b in self.params]
+        self.lr, self.rho, self.eps = np.float32(lr), np.float32(rho), np.float32(eps)
 
-    def numpy_step():
+    def predict(self, x):
+        h = x
+        for i, (w, b) in enumerate(self.params):
+            h = np.dot(h, w) + b
+            if i < len(self.params) - 1:
+                h = np.maximum(h, 0)
+        return h
+
+    def step(self, x, y):
+        """One RMSprop step on the batch (x (N, 13), y (N, 1)), float32."""
+        params, sq, lr, rho, eps = self.params, self.sq, self.lr, self.rho, self.eps
         acts, masks, h = [x], [], x
         for i, (w, b) in enumerate(params):
             h = np.dot(h, w) + b
@@ -196,6 +204,19 @@ def boston_steps(batch):
                 v *= rho
                 v += (1 - rho) * gp * gp
                 p -= lr * gp / (np.sqrt(v) + eps)
+
+
+def boston_steps(batch):
+    """One training step of the Boston MLP for each framework (RMSprop, MSE)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, 13)).astype(np.float32)
+    y = rng.standard_normal((batch, 1)).astype(np.float32)
+    steps = {}
+
+    regressor = NumpyRegressor()
+
+    def numpy_step():
+        regressor.step(x, y)
 
     steps["numpy"] = numpy_step
 
@@ -243,41 +264,59 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
-E2E_BADAK = PEAK_RSS + """
-import time, json
+# Every script gets the Boston split as an .npz file written by the suite (the same arrays for
+# all), and its thread count, on its command line; each reports its own wall time.
+E2E_HEAD = PEAK_RSS + """
+import json, sys, time
 t0 = time.perf_counter()
-import numpy as np, badak
-from badak import nn
-(x, y), (xt, yt) = badak.datasets.load_boston()
+import numpy as np
+data = np.load(sys.argv[1])
+x, y, xt, yt = data["x"], data["y"], data["xt"], data["yt"]
 mean, std = x.mean(0), x.std(0)
 x, xt = (x - mean) / std, (xt - mean) / std
-model = nn.MLP([13, 64, 64, 1], activation="relu", rng=0)
-badak.fit(model, x, y, loss="mse", optimizer="rmsprop", epochs=80, batch_size=16, rng=0,
-          verbose=0)
-with badak.no_grad():
-    mae = float(np.abs(model(badak.tensor(xt.astype(np.float32))).numpy().ravel() - yt).mean())
+EPOCHS, BATCH = 80, 16
+"""
+
+E2E_TAIL = """
 print(json.dumps({"wall": time.perf_counter() - t0, "mae": mae, "rss_mb": peak_rss_mb()}))
 """
 
-E2E_TORCH = PEAK_RSS.replace("{", "{{").replace("}", "}}") + """
-import time, json
-t0 = time.perf_counter()
-import numpy as np, torch
-torch.set_num_threads({threads})
+E2E_BADAK = E2E_HEAD + """
+import badak
+from badak import nn
+model = nn.MLP([13, 64, 64, 1], activation="relu", rng=0)
+badak.fit(model, x, y, loss="mse", optimizer="rmsprop", epochs=EPOCHS, batch_size=BATCH, rng=0,
+          verbose=0)
+with badak.no_grad():
+    mae = float(np.abs(model(badak.tensor(xt.astype(np.float32))).numpy().ravel() - yt).mean())
+""" + E2E_TAIL
+
+E2E_NUMPY = E2E_HEAD + """
+sys.path.insert(0, sys.argv[3])
+from suite import NumpyRegressor
+x32, y32 = x.astype(np.float32), y.astype(np.float32).reshape(-1, 1)
+model, rng = NumpyRegressor(seed=0), np.random.default_rng(0)
+for epoch in range(EPOCHS):
+    order = rng.permutation(len(x32))
+    for i in range(0, len(order), BATCH):
+        idx = order[i:i + BATCH]
+        model.step(x32[idx], y32[idx])
+mae = float(np.abs(model.predict(xt.astype(np.float32)).ravel() - yt).mean())
+""" + E2E_TAIL
+
+E2E_TORCH = E2E_HEAD + """
+import torch
+torch.set_num_threads(int(sys.argv[2]))
 torch.manual_seed(0)
-import badak.datasets
-(x, y), (xt, yt) = badak.datasets.load_boston()
-mean, std = x.mean(0), x.std(0)
-x, xt = (x - mean) / std, (xt - mean) / std
 X, Y = torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
 model = torch.nn.Sequential(torch.nn.Linear(13, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
                             torch.nn.ReLU(), torch.nn.Linear(64, 1))
 opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
 g = torch.Generator().manual_seed(0)
-for epoch in range(80):
+for epoch in range(EPOCHS):
     perm = torch.randperm(len(X), generator=g)
-    for i in range(0, len(X), 16):
-        idx = perm[i:i + 16]
+    for i in range(0, len(X), BATCH):
+        idx = perm[i:i + BATCH]
         loss = torch.nn.functional.mse_loss(model(X[idx]), Y[idx])
         opt.zero_grad()
         loss.backward()
@@ -285,15 +324,28 @@ for epoch in range(80):
 with torch.no_grad():
     mae = float((model(torch.tensor(xt, dtype=torch.float32)).ravel() - torch.tensor(yt)).abs()
                 .mean())
-print(json.dumps({{"wall": time.perf_counter() - t0, "mae": mae, "rss_mb": peak_rss_mb()}}))
-"""
+""" + E2E_TAIL
+
+# scikit-learn has no RMSprop: Adam at the same rate, the same epochs and batch size.
+E2E_SKLEARN = E2E_HEAD + """
+import warnings
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPRegressor
+model = MLPRegressor(hidden_layer_sizes=(64, 64), solver="adam", learning_rate_init=1e-3,
+                     batch_size=BATCH, max_iter=EPOCHS, shuffle=True, tol=0.0,
+                     n_iter_no_change=10**9, random_state=0)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    model.fit(x, y)
+mae = float(np.abs(model.predict(xt) - yt).mean())
+""" + E2E_TAIL
 
 
-def run_script(code: str, env) -> dict:
+def run_script(code: str, env, args=()) -> dict:
     """Run ``code`` in a fresh interpreter; its figures plus the process's whole wall time."""
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                         text=True, env=env, check=False)
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
+                         capture_output=True, text=True, env=env, check=False)
     process_wall = time.perf_counter() - start
     if out.returncode != 0:
         raise RuntimeError(f"benchmark subprocess failed:\n{out.stderr[-2000:]}")
@@ -302,16 +354,15 @@ def run_script(code: str, env) -> dict:
     return result
 
 
-def import_time(env, repeat: int) -> tuple[float, float]:
+def import_times(env, repeat: int, modules) -> dict[str, float]:
+    """Seconds to import each module in a fresh interpreter, less the interpreter's own start."""
     def once(code):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
         return time.perf_counter() - t0
 
     base = min(once("pass") for _ in range(repeat))
-    badak_t = min(once("import badak") for _ in range(repeat))
-    numpy_t = min(once("import numpy") for _ in range(repeat))
-    return badak_t - base, numpy_t - base
+    return {m: min(once(f"import {m}") for _ in range(repeat)) - base for m in modules}
 
 
 # ----------------------------------------------------------------------------- main
@@ -413,20 +464,30 @@ def main() -> None:
 
     if "e2e" in only:
         print("\n3. Boston final protocol end to end (80 epochs, batch 16, one seed), own process")
-        res = {"badak": run_script(E2E_BADAK, env)}
-        if torch is not None:
-            res["torch"] = run_script(E2E_TORCH.format(threads=args.threads), env)
+        scripts = {"badak": E2E_BADAK, "numpy": E2E_NUMPY, "torch": E2E_TORCH,
+                   "sklearn": E2E_SKLEARN}
+        if torch is None:
+            del scripts["torch"]
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "boston.npz")
+            (x, y), (xt, yt) = badak.datasets.load_boston()
+            np.savez(data, x=x, y=y, xt=xt, yt=yt)
+            res = {name: run_script(code, env, (data, args.threads, HERE))
+                   for name, code in scripts.items()}
         for name, r in res.items():
-            print(f"  {name:6} process {r['process_wall']:6.2f} s (imports and training "
+            print(f"  {name:7} process {r['process_wall']:6.2f} s (data, imports and training "
                   f"{r['wall']:5.2f} s)   peak RSS {r['rss_mb']:7.1f} MB   test MAE {r['mae']:.2f}")
-        if "torch" in res:
-            b, t = res["badak"], res["torch"]
-            print(f"  badak/torch: process wall {b['process_wall'] / t['process_wall']:.2f}x, "
-                  f"peak RSS {b['rss_mb'] / t['rss_mb']:.2f}x")
+        b = res["badak"]
+        for name, r in res.items():
+            if name != "badak":
+                print(f"  badak/{name}: process wall {b['process_wall'] / r['process_wall']:.2f}x, "
+                      f"peak RSS {b['rss_mb'] / r['rss_mb']:.2f}x")
+        print("  (scikit-learn has no RMSprop: it trains with Adam at the same rate)")
 
     if "import" in only:
-        b, n = import_time(env, 3 if args.quick else 7)
-        print(f"\n4. import time: badak {b * 1000:.0f} ms (numpy alone {n * 1000:.0f} ms)")
+        modules = ["badak", "numpy", "sklearn.neural_network"] + (["torch"] if torch else [])
+        t = import_times(env, 3 if args.quick else 7, modules)
+        print("\n4. import time: " + ", ".join(f"{m} {s * 1000:.0f} ms" for m, s in t.items()))
 
 
 if __name__ == "__main__":

@@ -21,10 +21,14 @@ from badak.tensor import Tensor, as_tensor
 
 
 def _pair(input, target, op: str):
-    input = _float_input(input)
-    target = as_tensor(target, like=input)
-    if target.dtype != input.dtype:
-        target = target.astype(input.dtype)
+    input = input if type(input) is Tensor and input.data.dtype.kind == "f" else \
+        _float_input(input)
+    if isinstance(target, xp.ndarray) and target.dtype == input.data.dtype:
+        target = Tensor._make(target, False)  # an array of the right dtype (fit's batches)
+    else:
+        target = as_tensor(target, like=input)
+        if target.dtype != input.dtype:
+            target = target.astype(input.dtype)
     if input.shape != target.shape:
         hint = ""
         if input.ndim == target.ndim + 1 and input.shape[-1] == 1:
