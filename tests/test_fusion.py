@@ -245,3 +245,25 @@ def test_a_replaced_weight_array_is_checked_again():
     assert type(model(x).creator).__name__ == "Linear"
     model[0].weight.data = np.ones((3, 4), np.float32)
     assert model(x).creator.name == "Linear+ReLU+Linear"
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_training_fused_and_layer_by_layer_gives_the_same_weights(activation):
+    from badak import optim
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((40, 6)).astype(np.float32)
+    labels = rng.integers(0, 3, 40)
+    weights = []
+    for fuse in (True, False):
+        model = nn.MLP([6, 8, 8, 3], activation=activation, rng=1)
+        model.fuse = fuse
+        opt = optim.Adam(model.parameters(), lr=0.01)
+        for step in range(6):
+            batch = slice(step * 5, step * 5 + 5 + step)  # batch sizes 5 to 10
+            opt.zero_grad()
+            F.cross_entropy(model(x[batch]), labels[batch]).backward()
+            opt.step()
+        weights.append([p.data.copy() for p in model.parameters()])
+    for a, b in zip(*weights):
+        assert np.array_equal(a, b)
