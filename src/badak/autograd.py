@@ -111,12 +111,7 @@ class Function:
             raise ValueError(f"{self.name.lower()}: shapes {shapes} cannot be broadcast "
                              f"together: aligned from the last axis, each pair of sizes must be "
                              f"equal or 1") from None
-        out = _new_tensor(Tensor)
-        out.data = y
-        out.grad = None
-        out.creator = None
-        out.name = None
-        out._retain_grad = False
+        out = Tensor._make(y, False)
         if _grad_mode.enabled:
             # The generation is one more than the latest input's: every node comes after the
             # nodes it depends on, so backward can visit nodes in decreasing generation.
@@ -137,8 +132,6 @@ class Function:
                 self.y = y
                 self._out = _weakref(out)
                 out.creator = self
-                return out
-        out.requires_grad = False
         return out
 
     def forward(self, *xs):
@@ -308,13 +301,7 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
                 if c is None:
                     if plain:
                         g = x.grad
-                        if g is None:
-                            g = x.grad = _new_tensor(Tensor)
-                            g.data = gx
-                            g.grad = g.creator = g.name = None
-                            g.requires_grad = g._retain_grad = False
-                        else:
-                            x.grad = Tensor._make(g.data + gx, False)
+                        x.grad = Tensor._make(gx if g is None else g.data + gx, False)
                     else:
                         deliver(x, gx)
                 else:
@@ -426,5 +413,3 @@ def _initial_gradient(tensor, gradient):
 
 
 from badak.tensor import Tensor  # noqa: E402  (Tensor and Function refer to each other)
-
-_new_tensor = object.__new__
