@@ -42,12 +42,11 @@ class StackLayout:
     ``x, W1, [b1], W2, [b2], ...``. Made once and shared by the nodes of every step.
     """
 
-    __slots__ = ("has_bias", "makers", "starts", "slopes")
+    __slots__ = ("has_bias", "makers", "starts")
 
     def __init__(self, has_bias: Sequence[bool], makers: Sequence[ActivationMaker]):
         self.has_bias = tuple(has_bias)
         self.makers = tuple(makers)
-        self.slopes: list[float] = []  # leaky-ReLU slopes, for a caller to notice a change
         starts, i = [], 1
         for b in self.has_bias:
             starts.append(i)

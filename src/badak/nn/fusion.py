@@ -34,7 +34,7 @@ _NODES = {ReLU: ReLUNode, Sigmoid: SigmoidNode, Tanh: TanhNode, Identity: None}
 class FusedRun:
     """Calls a run of Linear layers and their activations as one ``LinearStack`` node."""
 
-    __slots__ = ("modules", "linears", "activations", "shapes", "layout", "_key")
+    __slots__ = ("modules", "linears", "activations", "shapes", "layout", "_key", "_slopes")
 
     def __init__(self, linears: list[Linear], activations: list[Module | None]):
         self.linears = linears
@@ -43,7 +43,8 @@ class FusedRun:
         self.shapes = [((lin.in_features, lin.out_features), (lin.out_features,))
                        for lin in linears]
         self.layout: StackLayout | None = None
-        self._key: list | None = None
+        self._key: list | None = None  # the parameter arrays the layout was made for
+        self._slopes: list[float] = []  # the leaky-ReLU slopes it was made with
 
     def __call__(self, x):
         first = self.linears[0]
@@ -64,9 +65,7 @@ class FusedRun:
             if not self._check(dtype):
                 return self.unfused(x)
             self._key, self.layout = arrays, self._layout()
-        slopes = self.layout.slopes
-        if slopes and slopes != [act.negative_slope for act in self.activations
-                                 if type(act) is LeakyReLU]:
+        if self._slopes and self._slopes != self._leaky_slopes():
             self.layout = self._layout()
         return LinearStack(self.layout)(x, *params)  # (N, in) -> (N, out)
 
@@ -89,10 +88,11 @@ class FusedRun:
                 makers.append(partial(LeakyReLUNode, act.negative_slope))
             else:
                 makers.append(_NODES[type(act)])
-        layout = StackLayout([lin.bias is not None for lin in self.linears], makers)
-        layout.slopes = [act.negative_slope for act in self.activations
-                         if type(act) is LeakyReLU]
-        return layout
+        self._slopes = self._leaky_slopes()
+        return StackLayout([lin.bias is not None for lin in self.linears], makers)
+
+    def _leaky_slopes(self) -> list[float]:
+        return [act.negative_slope for act in self.activations if type(act) is LeakyReLU]
 
     def unfused(self, x):
         for m in self.modules:
