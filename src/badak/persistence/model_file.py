@@ -130,18 +130,18 @@ def check_entries(header: dict, arrays: dict[str, np.ndarray], where: str) -> No
                                  f"{tuple(item['shape'])} and dtype {item.get('dtype')}")
 
 
-def _class_names(config) -> list[str]:
-    """Every ``"class"`` named anywhere in a nested architecture config."""
-    names = []
-    if isinstance(config, dict):
-        if isinstance(config.get("class"), str):
-            names.append(config["class"])
-        for value in config.values():
-            names += _class_names(value)
-    elif isinstance(config, list):
-        for value in config:
-            names += _class_names(value)
-    return names
+def _objects(config) -> list[dict]:
+    """Every JSON object anywhere in a nested architecture config (walked without recursion, so
+    a deeply nested forgery cannot exhaust the stack)."""
+    found, stack = [], [config]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            found.append(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
 
 
 def _count(value) -> int:
@@ -149,23 +149,20 @@ def _count(value) -> int:
     return value if type(value) is int and value > 0 else 0
 
 
-def declared_weights(config) -> int:
-    """The numbers in the weight matrices a nested architecture config declares (Linear, Maxout
-    and MLP layers): a lower bound of what building it allocates, read before building it."""
+def _declared_weights(objects: list[dict]) -> int:
+    """The numbers in the weight matrices the config's Linear, Maxout and MLP layers declare: a
+    lower bound of what building it allocates, read before building it."""
     total = 0
-    if isinstance(config, dict):
-        kind, args = config.get("class"), config.get("config")
-        if isinstance(args, dict) and kind in ("Linear", "Maxout"):
+    for obj in objects:
+        kind, args = obj.get("class"), obj.get("config")
+        if not isinstance(args, dict):
+            continue
+        if kind in ("Linear", "Maxout"):
             total += _count(args.get("in_features")) * _count(args.get("out_features")) * \
                 (_count(args.get("pieces", 2)) if kind == "Maxout" else 1)
-        elif isinstance(args, dict) and kind == "MLP" and isinstance(args.get("sizes"), list):
+        elif kind == "MLP" and isinstance(args.get("sizes"), list):
             sizes = [_count(n) for n in args["sizes"]]
             total += sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        for value in config.values():
-            total += declared_weights(value)
-    elif isinstance(config, list):
-        for value in config:
-            total += declared_weights(value)
     return total
 
 
@@ -182,17 +179,16 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
     if not isinstance(architecture, dict) or not isinstance(architecture.get("class"), str):
         raise ModelFileError(f"{where}: the header holds no architecture (expected an object "
                              "like {'class': 'Sequential', 'config': {...}})")
-    unknown = sorted({name for name in _class_names(architecture) if name not in nn.MODULES})
+    objects = _objects(architecture)
+    unknown = sorted({obj["class"] for obj in objects
+                      if isinstance(obj.get("class"), str) and obj["class"] not in nn.MODULES})
     if unknown:
         raise ModelFileError(
             f"{where}: its architecture uses the module class(es) {unknown}, which are not "
             f"registered badak modules (known: {', '.join(sorted(nn.MODULES))}); badak only "
             "builds registered classes and never imports names found in a file")
     stored = sum(a.size for name, a in arrays.items() if name.startswith("param/"))
-    try:
-        declared = declared_weights(architecture)
-    except RecursionError as e:
-        raise ModelFileError(f"{where}: its architecture is nested too deeply to read") from e
+    declared = _declared_weights(objects)
     if declared > 4 * stored + _SLACK:
         raise ModelFileError(f"{where}: its architecture declares weight matrices of "
                              f"{declared:,} numbers, but the file stores only {stored:,} parameter "
