@@ -78,6 +78,19 @@ def he_params(sizes, rng):
              np.zeros(o, np.float32)) for i, o in zip(sizes[:-1], sizes[1:])]
 
 
+def numpy_forward(params, x):
+    """The hand-written ReLU MLP forward: output (N, out), each layer's input, the ReLU masks."""
+    acts, masks, h = [x], [], x
+    for i, (w, b) in enumerate(params):
+        h = np.dot(h, w) + b
+        if i < len(params) - 1:
+            m = h > 0
+            h = np.maximum(h, 0)
+            masks.append(m)
+            acts.append(h)
+    return h, acts, masks
+
+
 def numpy_classifier(x, labels, lr=0.01, with_loss=False):
     """Hand-written forward, backward and SGD update of the MLP (no framework).
 
@@ -92,15 +105,7 @@ def numpy_classifier(x, labels, lr=0.01, with_loss=False):
     rows = np.arange(n)
 
     def step():
-        acts, masks = [x], []
-        h = x
-        for i, (w, b) in enumerate(params):
-            h = np.dot(h, w) + b
-            if i < len(params) - 1:
-                m = h > 0
-                h = np.maximum(h, 0)
-                masks.append(m)
-                acts.append(h)
+        h, acts, masks = numpy_forward(params, x)
         h -= h.max(axis=1, keepdims=True)
         p = np.exp(h)
         total = p.sum(axis=1, keepdims=True)
@@ -176,24 +181,12 @@ class NumpyRegressor:
         self.lr, self.rho, self.eps = np.float32(lr), np.float32(rho), np.float32(eps)
 
     def predict(self, x):
-        h = x
-        for i, (w, b) in enumerate(self.params):
-            h = np.dot(h, w) + b
-            if i < len(self.params) - 1:
-                h = np.maximum(h, 0)
-        return h
+        return numpy_forward(self.params, x)[0]
 
     def step(self, x, y):
         """One RMSprop step on the batch (x (N, 13), y (N, 1)), float32."""
         params, sq, lr, rho, eps = self.params, self.sq, self.lr, self.rho, self.eps
-        acts, masks, h = [x], [], x
-        for i, (w, b) in enumerate(params):
-            h = np.dot(h, w) + b
-            if i < len(params) - 1:
-                m = h > 0
-                h = np.maximum(h, 0)
-                masks.append(m)
-                acts.append(h)
+        h, acts, masks = numpy_forward(params, x)
         g = (2.0 / h.size) * (h - y)
         for i in range(len(params) - 1, -1, -1):
             w, b = params[i]
