@@ -296,9 +296,9 @@ CASES = [
     ("fit/unknown optimizer", lambda: fit_quiet(m1(), X, YR, optimizer="adamw"), ValueError,
      r"optimizer must be one of \{'sgd', .*\} or an Optimizer class; received "
      r"optimizer='adamw'"),
-    ("fit/unknown metric", lambda: fit_quiet(m1(), X, YR, metrics=("acc",)), ValueError,
-     r"metric must be one of \{'mse', 'rmse', 'mae', 'r2', 'accuracy'\}; received "
-     r"metric='acc'"),
+    ("fit/unknown metric", lambda: fit_quiet(m1(), X, YR, metrics=("acuracy",)), ValueError,
+     r"metric must be one of \{'mse', 'rmse', 'mae', 'r2', 'accuracy'\}, one of Keras' names "
+     r"\{'acc', .*\}, or a callable \(y_true, y_pred\) -> float; received metric='acuracy'"),
     ("fit/verbose 5", lambda: fit(m1(), X, YR, verbose=5), ValueError,
      r"verbose must be one of \{0, 1, 2\}; received verbose=5"),
     ("fit/validation_data of one array", lambda: fit_quiet(m1(), X, YR, validation_data=(X,)),

@@ -81,7 +81,7 @@ def test_nan_loss_stops_at_once_names_epoch_and_step_and_keeps_last_finite_weigh
     assert "last finite weights" in message
     # stopped at once: no update in the bad step, no epoch ended after it, no on_train_end
     assert optimizer.step_count == global_step - 1
-    assert epochs.ended == list(range(1, epoch)) and not epochs.train_ended
+    assert epochs.ended == list(range(epoch - 1)) and not epochs.train_ended   # from 0
     # the weights are exactly those of the last step with a finite loss, before its update (the
     # same run stopped at that loss; for the very first step, the initial weights)
     reference, _, _, stop = run(Sabotaged(global_step, stop=True))
@@ -110,7 +110,7 @@ def test_non_finite_weights_after_the_last_step_are_caught_and_rolled_back():
     assert (err.epoch, err.step) == (EPOCHS, 0)
     assert f"at epoch {EPOCHS}/{EPOCHS}, the weights after step 3/3" in str(err)
     assert "smaller learning rate" in str(err)
-    assert epochs.ended == list(range(1, EPOCHS)) and not epochs.train_ended
+    assert epochs.ended == list(range(EPOCHS - 1)) and not epochs.train_ended   # from 0
     # rolled back to the weights before the breaking update
     reference, _, _, stop = run(Sabotaged(3 * EPOCHS + 1, stop=True))
     assert isinstance(stop, Stop)

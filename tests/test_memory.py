@@ -33,8 +33,8 @@ class Memory(Callback):
         self.at = {}
 
     def on_epoch_end(self, epoch, logs):
-        if epoch in (FIRST, EPOCHS):
-            self.at[epoch] = tracemalloc.get_traced_memory()[0]
+        if epoch + 1 in (FIRST, EPOCHS):         # hooks count epochs from 0, as in Keras
+            self.at[epoch + 1] = tracemalloc.get_traced_memory()[0]
 
     @property
     def growth(self):

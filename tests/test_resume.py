@@ -30,13 +30,14 @@ class Crash(Exception):
 
 
 class CrashAfter(Callback):
-    """Raise at the start of epoch ``epoch`` + 1: the checkpoint of ``epoch`` is on disk."""
+    """Raise after ``epoch`` epochs are done, at the start of the next (whose index, counted
+    from 0 as in Keras, is ``epoch``): the checkpoint of ``epoch`` epochs is on disk."""
 
     def __init__(self, epoch):
         self.epoch = epoch
 
     def on_epoch_begin(self, epoch):
-        if epoch == self.epoch + 1:
+        if epoch == self.epoch:
             raise Crash(epoch)
 
 
@@ -87,7 +88,7 @@ def test_resumed_fit_ends_with_the_weights_of_an_uninterrupted_run(tmp_path, sto
         assert np.array_equal(got[name], expected[name]), name
     assert resumed_optimizer.step_count == optimizer.step_count == EPOCHS * 4   # 60 rows / 16
     # the resumed History numbers its epochs on and its losses are the straight run's
-    assert rest.epoch == list(range(stop_after + 1, EPOCHS + 1))
+    assert rest.epoch == list(range(stop_after, EPOCHS))          # from 0, as in Keras
     assert rest.history["loss"] == history.history["loss"][stop_after:]
     assert rest.params["initial_epoch"] == stop_after
     # and the checkpoint it kept writing is the final state

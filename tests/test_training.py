@@ -58,7 +58,7 @@ def test_history_keys_lengths_and_params():
     assert isinstance(history, History)
     assert list(history.keys()) == ["loss", "mae", "rmse", "val_loss", "val_mae", "val_rmse"]
     assert all(len(v) == 3 for v in history.history.values())
-    assert history.epoch == [1, 2, 3]
+    assert history.epoch == [0, 1, 2]                  # counted from 0, as Keras' History
     assert len(history.epoch_times) == 3 and all(t > 0 for t in history.epoch_times)
     assert history.params["steps"] == 3            # 40 samples at batch 16: 16, 16, 8
     assert history.params["samples"] == 40
@@ -334,13 +334,14 @@ def test_callback_hooks_are_called_in_order():
     x, y = regression_data()
     recorder = Recorder()
     fit(small_model(), x, y, epochs=2, metrics=("mae",), callbacks=[recorder], verbose=0)
-    assert recorder.events == ["begin", (1, ["loss", "mae"]), (2, ["loss", "mae"]), "end"]
+    # epochs counted from 0, as Keras passes them to callbacks
+    assert recorder.events == ["begin", (0, ["loss", "mae"]), (1, ["loss", "mae"]), "end"]
 
 
 def test_a_callback_can_stop_training():
     class StopAfterTwo(Callback):
         def on_epoch_end(self, epoch, logs):
-            if epoch == 2:
+            if epoch == 1:                       # the second epoch (from 0)
                 self.loop.stop_training = True
 
     x, y = regression_data()
@@ -390,7 +391,7 @@ def test_early_stopping_in_fit_restores_best_weights():
     model = small_model()
     stopper = EarlyStopping(monitor="loss", patience=1, min_delta=1e9)
     history = fit(model, x, y, epochs=20, batch_size=8, rng=4, callbacks=[stopper], verbose=0)
-    assert len(history) == 2 and history.stopped_early and stopper.best_epoch == 1
+    assert len(history) == 2 and history.stopped_early and stopper.best_epoch == 0   # from 0
     assert all(np.array_equal(a, b) for a, b in zip(weights(model), weights(reference)))
 
 
@@ -433,7 +434,8 @@ def test_model_checkpoint_save_best_only(tmp_path):
     checkpoint = ModelCheckpoint(tmp_path / "best-{epoch}.npz", save_best_only=True)
     checkpoint.set_loop(FitLoop(model, None, History(), {}, np.random.default_rng(0)))
     checkpoint.on_train_begin()
-    for epoch, value in enumerate([3.0, 2.0, 2.5, 1.0], start=1):
+    # hooks count epochs from 0; {epoch} in the name is epoch + 1 (epochs completed), as Keras
+    for epoch, value in enumerate([3.0, 2.0, 2.5, 1.0]):
         checkpoint.on_epoch_end(epoch, {"val_loss": value})
     assert [p.rsplit("-", 1)[-1] for p in checkpoint.saved] == ["1.npz", "2.npz", "4.npz"]
 

@@ -16,8 +16,16 @@ from badak._validation import check_finite_array
 from badak.autograd import no_grad
 from badak.tensor import Tensor
 
-__all__ = ["as_sample_array", "check_pair", "first_layer", "model_dtype", "prepare_targets",
-           "resolve_loss", "resolve_metrics"]
+__all__ = ["KERAS_METRIC_NAMES", "as_inputs", "as_sample_array", "check_inputs", "check_pair",
+           "first_layer", "is_multi_input", "model_dtype", "prepare_targets", "resolve_loss",
+           "resolve_metrics"]
+
+KERAS_METRIC_NAMES = {
+    "acc": "accuracy", "categorical_accuracy": "accuracy",
+    "sparse_categorical_accuracy": "accuracy", "mean_absolute_error": "mae",
+    "mean_squared_error": "mse", "root_mean_squared_error": "rmse",
+}
+"""Keras' metric names and the badak metric each means; the history key is the name given."""
 
 
 def as_sample_array(name: str, a) -> np.ndarray:
@@ -54,6 +62,36 @@ def check_pair(x, y, x_name: str = "x", y_name: str = "y") -> tuple[np.ndarray, 
         raise ValueError(f"{x_name} must hold at least one sample; received an empty data set "
                          f"({x_name} of shape {x.shape})")
     return x, y
+
+
+def is_multi_input(x) -> bool:
+    """True for a list or tuple of arrays (or Tensors): one array per input of the model, as
+    Keras reads ``fit(model, [x1, x2], y)``. A list of lists (or of numbers) is one array."""
+    return isinstance(x, (list, tuple)) and len(x) > 0 and \
+        all(isinstance(a, (np.ndarray, Tensor)) for a in x)
+
+
+def as_inputs(name: str, x) -> list[np.ndarray]:
+    """The model's inputs as a list of arrays: ``[x]``, or ``[x1, x2, ...]`` for several."""
+    if not is_multi_input(x):
+        return [as_sample_array(name, x)]
+    xs = [as_sample_array(f"{name}[{i}]", a) for i, a in enumerate(x)]
+    lengths = [len(a) for a in xs]
+    if len(set(lengths)) > 1:
+        raise ValueError(f"the inputs in {name} must have the same number of samples; received "
+                         f"lengths {lengths}")
+    return xs
+
+
+def check_inputs(x, y, x_name: str = "x", y_name: str = "y"
+                 ) -> tuple[list[np.ndarray], np.ndarray]:
+    """Like :func:`check_pair`, for one input or a list of inputs: ``([x1, ...], y)``."""
+    if not is_multi_input(x):
+        x, y = check_pair(x, y, x_name, y_name)
+        return [x], y
+    xs = as_inputs(x_name, x)
+    check_pair(xs[0], y, f"{x_name}[0]", y_name)
+    return xs, as_sample_array(y_name, y)
 
 
 def model_dtype(model) -> np.dtype:
@@ -111,20 +149,67 @@ def resolve_loss(loss) -> tuple[Callable, str, bool]:
     return fn, name, isinstance(fn, nn.CrossEntropyLoss)
 
 
+def _custom_metric(name: str, fn: Callable) -> Callable[[np.ndarray, np.ndarray], float]:
+    """Wrap a user's ``fn(y_true, y_pred)``: an array result (per-sample values, as a Keras
+    metric function returns) is averaged, as Keras does."""
+
+    def metric(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+        value = fn(y_true, y_pred)
+        if isinstance(value, Tensor):
+            value = value.data
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf" or array.size == 0:
+            raise TypeError(f"metric {name!r} must return a number or an array of numbers; "
+                            f"returned {type(value).__name__} {value!r:.60}")
+        return float(array.mean())
+
+    metric.__name__ = name
+    return metric
+
+
 def resolve_metrics(metrics) -> dict[str, Callable]:
-    """Names -> metric functions (``'mae'`` alone is accepted as well as ``('mae',)``)."""
-    from badak.metrics import get_metric
+    """Names or callables -> ``{history key: metric function}``.
+
+    A name is one of ``badak.metrics.METRICS`` or a Keras name (:data:`KERAS_METRIC_NAMES`,
+    e.g. ``'acc'``, ``'mean_absolute_error'``), and is the history key as given, as in Keras. A
+    callable ``fn(y_true, y_pred) -> number`` (NumPy arrays in) is keyed by its ``__name__``.
+    ``'mae'`` alone is accepted as well as ``('mae',)``.
+    """
+    from badak.metrics import METRICS
 
     if metrics is None:
         return {}
-    if isinstance(metrics, str):
+    if isinstance(metrics, str) or callable(metrics):
         metrics = (metrics,)
     try:
-        names = list(metrics)
+        items = list(metrics)
     except TypeError:
-        raise ValueError(f"metrics must be a sequence of metric names such as ('mae',); "
-                         f"received metrics={metrics!r}") from None
-    return {name: get_metric(name) for name in names}
+        raise ValueError(f"metrics must be a sequence of metric names such as ('mae',) or "
+                         f"callables (y_true, y_pred) -> float; received metrics={metrics!r}") \
+            from None
+    out: dict[str, Callable] = {}
+    for item in items:
+        if isinstance(item, str):
+            name = item
+            fn = METRICS.get(KERAS_METRIC_NAMES.get(item, item))
+            if fn is None:
+                ours = ", ".join(repr(k) for k in METRICS)
+                keras = ", ".join(repr(k) for k in KERAS_METRIC_NAMES)
+                raise ValueError(f"metric must be one of {{{ours}}}, one of Keras' names "
+                                 f"{{{keras}}}, or a callable (y_true, y_pred) -> float; "
+                                 f"received metric={item!r}")
+        elif callable(item):
+            name = getattr(item, "__name__", type(item).__name__)
+            fn = _custom_metric(name, item)
+        else:
+            raise ValueError(f"metrics must hold metric names such as 'mae' or callables "
+                             f"(y_true, y_pred) -> float; received {item!r}")
+        if name in out or name == "loss" or name.startswith("val_"):
+            raise ValueError(f"metrics must have distinct names, other than 'loss' and not "
+                             f"starting with 'val_' (they are history keys); received "
+                             f"{name!r} {'twice' if name in out else ''}".rstrip())
+        out[name] = fn
+    return out
 
 
 def _check_target_range(loss_fn, is_ce: bool, y: np.ndarray, out: Tensor, y_name: str) -> None:
@@ -147,7 +232,7 @@ def _check_target_range(loss_fn, is_ce: bool, y: np.ndarray, out: Tensor, y_name
                          f"{y.min()} to {y.max()}")
 
 
-def prepare_targets(model, loss_fn, is_ce: bool, x: np.ndarray, y: np.ndarray, dtype,
+def prepare_targets(model, loss_fn, is_ce: bool, x, y: np.ndarray, dtype,
                     y_name: str = "y") -> tuple[np.ndarray, tuple[int, ...]]:
     """Cast ``y`` for the loss and check it against one probe forward pass.
 
@@ -180,7 +265,8 @@ def prepare_targets(model, loss_fn, is_ce: bool, x: np.ndarray, y: np.ndarray, d
     model.eval()
     try:
         with no_grad():
-            out = model(Tensor._make(x[:1], False))
+            xs = x if isinstance(x, list) else [x]            # one array per input
+            out = model(*[Tensor._make(a[:1], False) for a in xs])
             if not is_ce and y.ndim == 1 and out.shape == (1, 1):
                 y = y.reshape(-1, 1)                      # (N,) -> (N, 1), as Keras does
             _check_target_range(loss_fn, is_ce, y, out, y_name)

@@ -8,7 +8,10 @@ far) and may end training early by setting ``self.loop.stop_training = True``. T
 - :class:`ModelCheckpoint` saves the model (and the optimizer's state) to a file after each epoch,
   or only when the monitored value improves.
 
-Epochs are counted from 1, as ``fit`` prints them. There are no per-batch hooks: ``fit`` runs
+Epochs are counted from 0, as in Keras: the hooks of the epoch that ``fit`` prints as
+"Epoch 1/10" receive ``epoch=0``, and ``best_epoch``, ``stopped_epoch`` count the same way.
+``ModelCheckpoint`` fills ``{epoch}`` in a file name with ``epoch + 1`` (the epochs completed),
+as Keras does. There are no per-batch hooks: ``fit`` runs
 tens of thousands of steps per run (batch size 1 on Boston housing) and keeps each one lean.
 
 Sources: Keras, ``keras/src/callbacks/early_stopping.py`` and ``model_checkpoint.py`` (the
@@ -23,6 +26,7 @@ import os
 from typing import Any
 
 from badak._validation import check_bool, check_choice, check_number, check_positive_int
+from badak.training.history import resolve_mode
 
 __all__ = ["Callback", "EarlyStopping", "FitLoop", "ModelCheckpoint"]
 
@@ -71,10 +75,10 @@ class Callback:
         """Before the first epoch."""
 
     def on_epoch_begin(self, epoch: int) -> None:
-        """Before epoch ``epoch`` (counted from 1)."""
+        """Before epoch ``epoch`` (counted from 0, as in Keras)."""
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        """After epoch ``epoch``; ``logs`` holds its loss, metrics and val_ values."""
+        """After epoch ``epoch`` (from 0); ``logs`` holds its loss, metrics and val_ values."""
 
     def on_train_end(self) -> None:
         """After the last epoch (also after an early stop, not after an exception)."""
@@ -83,10 +87,7 @@ class Callback:
 def _resolve_mode(monitor: str, mode: str) -> str:
     """'auto' means 'max' for accuracy-like and r2 values, 'min' for losses and errors."""
     check_choice("mode", mode, ("auto", "min", "max"))
-    if mode != "auto":
-        return mode
-    name = monitor[4:] if monitor.startswith("val_") else monitor
-    return "max" if name in ("accuracy", "acc", "r2") else "min"
+    return resolve_mode(monitor, mode)
 
 
 def _improved(value: float, best: float, mode: str, min_delta: float) -> bool:
@@ -134,9 +135,9 @@ class EarlyStopping(Callback):
     best : float
         The best value seen.
     best_epoch : int or None
-        The epoch (from 1) that reached it.
+        The epoch (from 0, as in Keras) that reached it.
     stopped_epoch : int or None
-        The epoch after which training stopped, or None if it ran to the end.
+        The epoch (from 0) after which training stopped, or None if it ran to the end.
     """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 10, min_delta: float = 0.0,
@@ -190,16 +191,15 @@ class ModelCheckpoint(Callback):
     architecture as JSON, written atomically, never pickled. It holds the epoch (from 1: the
     epochs completed), the optimizer's step count, the state of the generator that shuffles the
     batches (at the epoch boundary), the history so far and, as metadata, this epoch's logs.
-    Read it back with :func:`badak.persistence.load_checkpoint`, and resume training with
-    ``fit(ckpt.model, ..., optimizer=ckpt.restore_optimizer(...), rng=ckpt.generator(),
-    initial_epoch=ckpt.epoch)``: the run then ends with the weights it would have had if it had
-    never stopped (see :func:`badak.fit`).
+    Resume training with ``fit(model, x, y, ..., resume_from=path)``: the run then ends with the
+    weights it would have had if it had never stopped (see :func:`badak.fit`).
 
     Parameters
     ----------
     path : str or os.PathLike
         Where to write. It may contain fields filled in with the epoch and the logs, e.g.
-        ``'ckpt-{epoch:03d}-{val_loss:.3f}.npz'``; without fields the file is overwritten.
+        ``'ckpt-{epoch:03d}-{val_loss:.3f}.npz'`` (``epoch`` is the number of epochs completed,
+        from 1, as in Keras); without fields the file is overwritten.
     monitor : str, default='val_loss'
         The value that decides what is "best" when ``save_best_only`` is True.
     save_best_only : bool, default=False
@@ -244,12 +244,13 @@ class ModelCheckpoint(Callback):
             if not _improved(value, self.best, self.mode, 0.0):
                 return
             self.best = value
-        path = self.path.format(epoch=epoch, **logs) if "{" in self.path else self.path
+        done = epoch + 1                                 # epochs completed
+        path = self.path.format(epoch=done, **logs) if "{" in self.path else self.path
         from badak.persistence import save_checkpoint  # lazy: only when a file is written
 
         loop = self.loop
         optimizer = loop.optimizer if self.save_optimizer else None
-        save_checkpoint(path, loop.model, optimizer, epoch,
+        save_checkpoint(path, loop.model, optimizer, done,
                         step=getattr(loop.optimizer, "step_count", 0), rng=loop.rng,
                         history=loop.history.history,
                         metadata={"logs": {k: float(v) for k, v in logs.items()},

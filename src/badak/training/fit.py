@@ -39,16 +39,29 @@ import numpy as np
 from badak._validation import check_bool, check_positive, check_positive_int
 from badak.random import as_generator
 from badak.tensor import Tensor
+from badak.training._fit_options import (
+    check_overflow,
+    check_scheduler,
+    load_resume,
+    scheduler_monitor,
+    split_validation,
+)
 from badak.training._inputs import (
     check_features,
-    check_pair,
+    check_inputs,
     model_dtype,
     prepare_targets,
     resolve_loss,
     resolve_metrics,
 )
+from badak.training._weights import (
+    check_class_weight,
+    check_sample_weight,
+    per_sample_loss,
+    weighted_loss,
+)
 from badak.training.callbacks import Callback, FitLoop
-from badak.training.evaluate import score
+from badak.training.evaluate import FIT_LOSS, score
 from badak.training.history import History
 from badak.training.progress import Progress
 
@@ -63,7 +76,8 @@ class DivergenceError(ValueError):
     Attributes
     ----------
     epoch : int
-        The epoch (from 1) in which it happened.
+        The epoch in which it happened, counted from 1 as printed ("epoch 3/5"); callbacks and
+        the History count the same epoch from 0 (2), as Keras does.
     step : int
         The step (from 1) within that epoch; 0 when the weights were found non-finite after the
         epoch's last step.
@@ -114,8 +128,33 @@ def _check_validation_data(validation_data):
         if isinstance(validation_data, (tuple, list)):
             kind += f" of length {len(validation_data)}"
         raise ValueError(f"validation_data must be a pair (x_val, y_val); received {kind}")
-    return check_pair(*validation_data, x_name="validation_data[0]",
-                      y_name="validation_data[1]")
+    return check_inputs(*validation_data, x_name="validation_data[0]",
+                        y_name="validation_data[1]")
+
+
+def _overflow_likely(loss: float, xs, y, dtype) -> bool:
+    """At the first step, before any update: an infinite loss, or a NaN with data so large that
+    its square overflows ``dtype``, comes from the data, not from the learning rate."""
+    if math.isinf(loss):
+        return True
+    limit = math.sqrt(float(np.finfo(dtype).max))
+    return any(a.dtype.kind == "f" and a.size and float(np.abs(a).max()) > limit
+               for a in [*xs, y])
+
+
+def _overflowed(epoch, epochs, steps, loss, xs, y, dtype) -> DivergenceError:
+    """The error for a loss that is not finite at the very first step, before any update: the
+    data overflowed the model's dtype, and no learning rate can change that."""
+    sizes = ", ".join(f"|{name}| up to {float(np.abs(a).max()):.4g}"
+                      for name, a in [*((f"x[{i}]" if len(xs) > 1 else "x", a)
+                                        for i, a in enumerate(xs)), ("y", y)]
+                      if a.dtype.kind == "f")
+    return DivergenceError(
+        f"the loss is {loss} at the first step, before any update, so no learning rate can help: "
+        f"the computation overflowed the model's dtype {np.dtype(dtype).name} (largest finite "
+        f"{float(np.finfo(dtype).max):.4g}) on this data ({sizes}). Rescale the inputs and "
+        f"targets (e.g. badak.data.StandardScaler, or divide y by a constant)",
+        epoch, 1, loss)
 
 
 def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> DivergenceError:
@@ -136,10 +175,12 @@ def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> Di
 # a stream of NumPy overflow warnings on the way there.
 @np.errstate(over="ignore", invalid="ignore")
 def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_size: int = 32,
-        validation_data: tuple | None = None, metrics: Sequence[str] = (), shuffle: bool = True,
+        validation_data: tuple | None = None, metrics: Sequence = (), shuffle: bool = True,
         rng=None, callbacks: Sequence[Callback] = (), verbose: int = 1,
         clipnorm: float | None = None, clipvalue: float | None = None,
-        lr: float | None = None, initial_epoch: int = 0) -> History:
+        lr: float | None = None, initial_epoch: int = 0, validation_split: float = 0.0,
+        sample_weight=None, class_weight: dict | None = None, scheduler=None,
+        resume_from=None) -> History:
     """Train ``model`` on ``(x, y)`` with mini-batch gradient descent; return its History.
 
     Parameters
@@ -147,8 +188,12 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     model : Module
         The network; trained in place. It is in train mode during the epochs, in eval mode while
         the validation data is scored, and back in the mode it was in when ``fit`` returns.
-    x : array_like or Tensor of shape (N, n_features)
+        ``fit`` sets its attribute ``fit_loss`` to ``loss``, which :func:`badak.evaluate` then
+        reports by default.
+    x : array_like or Tensor of shape (N, n_features), or a list of them
         Inputs, finite numbers; cast to the model's parameter dtype (float32) once, up front.
+        A list (or tuple) of arrays ``[x1, x2]`` feeds a model with several inputs, called as
+        ``model(x1_batch, x2_batch)`` (Keras' convention; a list of lists is one array).
     y : array_like or Tensor of shape (N,) or (N, k)
         Targets. For cross-entropy, integer class labels (N,) (or one-hot rows (N, C)). For the
         other losses y is cast to float, and y of shape (N,) for a model with one output is
@@ -166,16 +211,20 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         Samples per gradient step; the last batch of an epoch may be smaller.
     validation_data : (x_val, y_val), optional
         Scored after every epoch: ``val_loss`` and ``val_<metric>``.
-    metrics : sequence of str, default=()
-        Among 'mse', 'rmse', 'mae', 'r2', 'accuracy' (see the module docstring for how training
-        metrics are computed).
+    metrics : sequence of str or callable, default=()
+        Names among 'mse', 'rmse', 'mae', 'r2', 'accuracy' or Keras' names for them ('acc',
+        'mean_absolute_error', 'mean_squared_error', 'root_mean_squared_error',
+        'categorical_accuracy', 'sparse_categorical_accuracy'), or callables
+        ``fn(y_true, y_pred) -> float`` on NumPy arrays (an array result is averaged). The
+        history key is the name as given, or the callable's ``__name__``, as in Keras.
     shuffle : bool, default=True
         Draw a new order of the samples each epoch.
     rng : None, int or numpy.random.Generator
         Source of the shuffling (badak's default generator when None): the same seed and the same
         initial weights give the same History, to the last digit.
     callbacks : sequence of Callback, default=()
-        E.g. ``EarlyStopping``, ``ModelCheckpoint``.
+        E.g. ``EarlyStopping``, ``ModelCheckpoint``. Their hooks get the epoch counted from 0,
+        as in Keras.
     verbose : {0, 1, 2}, default=1
         0 silent; 1 a progress bar on a terminal, otherwise one line per epoch; 2 one line per
         epoch.
@@ -186,30 +235,59 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     lr : float, optional
         Learning rate, when ``optimizer`` is a name (default: that optimizer's default).
     initial_epoch : int, default=0
-        The number of epochs already done, to resume a run from a checkpoint (Keras' argument):
-        training runs epochs ``initial_epoch + 1`` to ``epochs``, numbered so in the History and
-        by the callbacks. With the model, the optimizer's state and the shuffling generator
-        restored from a :class:`ModelCheckpoint` file, the resumed run ends with the same
-        weights, bit for bit, as one that was never interrupted (see Examples).
+        The number of epochs already done (Keras' argument): training runs the epochs
+        ``initial_epoch`` to ``epochs - 1``, counted from 0, and numbered so in the History and
+        by the callbacks. ``resume_from`` sets it from a checkpoint.
+    validation_split : float in [0, 1), default=0.0
+        Hold out the *last* ``validation_split`` fraction of ``x`` and ``y`` (and of
+        ``sample_weight``) for validation, taken before any shuffling, as Keras does: rows
+        ``[:floor(N * (1 - validation_split))]`` train. Not together with ``validation_data``.
+    sample_weight : array_like of shape (N,), optional
+        Weights >= 0 of the samples in the loss: a batch's loss is ``(1/B) Σ wᵢ·lᵢ`` (Keras'
+        reduction), for the built-in losses. The validation loss of ``validation_split`` rows is
+        weighted with their weights, as in Keras.
+    class_weight : dict, optional
+        ``{class: weight}`` for the classes 0 to K-1: sample i weighs ``class_weight[yᵢ]`` in the
+        training loss (not in validation). Not together with ``sample_weight``.
+    scheduler : learning-rate scheduler, optional
+        Stepped once after every epoch: ``scheduler.step(value)`` when its ``requires_metric``
+        is True (``value`` is the logged value named by its ``monitor`` attribute, by default
+        ``val_loss`` with validation data, else ``loss``), else ``scheduler.step()``. Built on
+        the optimizer passed as ``optimizer=``. The learning rate of every epoch is recorded in
+        the History under ``'lr'``, as Keras does.
+    resume_from : str or os.PathLike, optional
+        A checkpoint written by :class:`ModelCheckpoint` (with its default
+        ``save_optimizer=True``): the model's weights and the optimizer's state are loaded from
+        it, the shuffling generator is put in its saved state (``rng`` is then not used),
+        training starts at the checkpoint's epoch, and the returned History holds the earlier
+        epochs too (their ``epoch_times`` are NaN). The run ends with the weights an
+        uninterrupted run would have had, bit for bit (for a model with dropout, its layers must
+        also draw from a restored generator, see Examples).
 
     Returns
     -------
     History
-        Per-epoch ``loss``, metrics and their ``val_`` twins, epoch times and the settings.
+        Per-epoch ``loss``, metrics and their ``val_`` twins (and ``lr`` with a scheduler), epoch
+        times and the settings.
 
     Raises
     ------
     ValueError
         For bad input, each message naming the argument: x and y of different lengths, NaN or
-        inf in them, no samples, a feature count the model does not take, targets that do not fit
-        the output or the loss, epochs or batch_size not positive, unknown loss, optimizer or
-        metric names, lr <= 0, initial_epoch negative or greater than epochs.
+        inf in them, values too large for the model's float32, no samples, a feature count the
+        model does not take, targets that do not fit the output or the loss, epochs or
+        batch_size not positive, unknown loss, optimizer or metric names, lr <= 0, initial_epoch
+        negative or greater than epochs, a bad validation_split, sample_weight or class_weight,
+        a scheduler built on another optimizer, a checkpoint that does not fit the model.
     TypeError
-        If ``model`` is not a ``badak.nn.Module``, or a count or flag has the wrong type.
+        If ``model`` is not a ``badak.nn.Module``, a count or flag has the wrong type, or the
+        scheduler has no ``step`` method.
     DivergenceError
         (a ValueError) If a batch loss becomes NaN or infinite. The model then holds the last
         weights that gave a finite loss: a copy of the weights is taken at every step whose loss
         is finite, just before the update, and put back. The optimizer's state is not rolled back.
+        A loss that is not finite at the very first step, before any update, is reported as an
+        overflow of the data, which no learning rate can cure.
 
     Examples
     --------
@@ -218,21 +296,23 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     >>> x = badak.data.StandardScaler().fit_transform(x)
     >>> model = badak.nn.MLP([13, 64, 64, 1], rng=0)
     >>> history = badak.fit(model, x, y, loss='mse', optimizer='rmsprop', epochs=5,
-    ...                     batch_size=16, metrics=('mae',), rng=0, verbose=0)
-    >>> len(history.history['mae'])
-    5
+    ...                     batch_size=16, metrics=('mae',), validation_split=0.2, rng=0,
+    ...                     verbose=0)
+    >>> len(history.history['val_mae']), history.epoch
+    (5, [0, 1, 2, 3, 4])
 
-    Resuming: a run that saved a checkpoint after every epoch and was stopped after epoch 3
-    continues from the file, with the model, the optimizer's state and the shuffling generator
-    as they were (a model with dropout must draw its masks from that generator too, e.g.
-    ``MLP(..., dropout=0.2, rng=gen)`` and ``fit(..., rng=gen)``: set ``layer.rng`` of each
-    Dropout layer to the restored generator)::
+    Resuming: a run that saved a checkpoint after every epoch with
+    ``ModelCheckpoint("run.npz")`` and was stopped continues from the file in one call, with the
+    model, the optimizer's state and the shuffling generator as they were::
 
-        ckpt = badak.load_checkpoint("run.npz")   # written by ModelCheckpoint("run.npz")
-        model = ckpt.model
-        optimizer = ckpt.restore_optimizer(badak.optim.RMSprop(model.parameters()))
-        badak.fit(model, x, y, optimizer=optimizer, epochs=5, batch_size=16,
-                  rng=ckpt.generator(), initial_epoch=ckpt.epoch)
+        badak.fit(model, x, y, optimizer="rmsprop", epochs=5, batch_size=16,
+                  resume_from="run.npz")
+
+    A model with dropout must draw its masks from the shuffling generator too
+    (``MLP(..., dropout=0.2, rng=gen)`` and ``fit(..., rng=gen)``); resume such a run by hand:
+    ``ckpt = badak.load_checkpoint("run.npz")``, set ``layer.rng`` of each Dropout layer to
+    ``gen = ckpt.generator()``, and call ``fit(ckpt.model, ..., optimizer=
+    ckpt.restore_optimizer(opt), rng=gen, initial_epoch=ckpt.epoch)``.
     """
     # ---- check everything before the first step
     from badak.nn import Module
@@ -240,7 +320,7 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     if not isinstance(model, Module):
         raise TypeError(f"model must be a badak.nn.Module, such as badak.nn.MLP([13, 64, 1]); "
                         f"received model of type {type(model).__name__}")
-    x, y = check_pair(x, y)
+    xs, y = check_inputs(x, y)
     epochs = check_positive_int("epochs", epochs)
     initial_epoch = check_positive_int("initial_epoch", initial_epoch, allow_zero=True)
     if initial_epoch > epochs:
@@ -260,21 +340,66 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     loss_fn, loss_name, is_ce = resolve_loss(loss)
     metric_fns = resolve_metrics(metrics)
     gen = as_generator(rng)
-    check_features(model, x)
+
+    # ---- weights and the validation split (the last rows, before any shuffling)
+    if sample_weight is not None and class_weight is not None:
+        raise ValueError("sample_weight and class_weight cannot both be given; multiply the "
+                         "class weights into sample_weight instead")
+    weights = None
+    if sample_weight is not None:
+        weights = check_sample_weight(sample_weight, len(y))
+    split_at = split_validation(validation_split, len(y))
+    val_weights = None
+    if validation_split > 0:
+        if validation_data is not None:
+            raise ValueError("validation_data and validation_split cannot both be given; "
+                             "validation_split holds out the last rows of x and y, "
+                             "validation_data brings its own")
+        validation_data = ([a[split_at:] for a in xs], y[split_at:])
+        xs, y = [a[:split_at] for a in xs], y[:split_at]
+        if weights is not None:
+            weights, val_weights = weights[:split_at], weights[split_at:]
+    if class_weight is not None:
+        weights = check_class_weight(class_weight, y)
+    per_sample = per_sample_loss(loss_fn) if weights is not None else None
+
+    # ---- the data, cast to the model's dtype
+    if len(xs) == 1:
+        check_features(model, xs[0])
     dtype = model_dtype(model)
-    x = x.astype(dtype, copy=False)
-    y, out_shape = prepare_targets(model, loss_fn, is_ce, x, y, dtype)
+    for i, a in enumerate(xs):
+        check_overflow(f"x[{i}]" if len(xs) > 1 else "x", a, dtype)
+    check_overflow("y", y, dtype)
+    xs = [a.astype(dtype, copy=False) for a in xs]
+    y, out_shape = prepare_targets(model, loss_fn, is_ce, xs, y, dtype)
     val = _check_validation_data(validation_data)
     if val is not None:
-        check_features(model, val[0], "validation_data[0]")
-        x_val = val[0].astype(dtype, copy=False)
-        y_val, _ = prepare_targets(model, loss_fn, is_ce, x_val, val[1], dtype,
+        x_val, y_val = val
+        if len(x_val) == 1:
+            check_features(model, x_val[0], "validation_data[0]")
+        x_val = [a.astype(dtype, copy=False) for a in x_val]
+        y_val, _ = prepare_targets(model, loss_fn, is_ce, x_val, y_val, dtype,
                                    y_name="validation_data[1]")
     params = list(model.parameters())
     opt = _resolve_optimizer(optimizer, params, lr)
     if clipnorm is not None or clipvalue is not None:
         from badak.optim import clip_grad_norm_, clip_grad_value_
-    n = len(x)
+    ckpt = None
+    if resume_from is not None:
+        ckpt = load_resume(resume_from, model, opt, initial_epoch)
+        initial_epoch = check_positive_int("the checkpoint's epoch", ckpt.epoch, allow_zero=True)
+        if initial_epoch > epochs:
+            raise ValueError(f"epochs must be at least the {initial_epoch} epochs already done "
+                             f"in resume_from={resume_from!r}; received epochs={epochs}")
+        if ckpt.rng_state is not None:
+            gen = ckpt.generator()
+    keys = ["loss", *metric_fns]
+    keys += [f"val_{k}" for k in keys] if val is not None else []
+    monitor = None
+    if scheduler is not None:
+        check_scheduler(scheduler, opt)
+        monitor = scheduler_monitor(scheduler, keys, val is not None)
+    n = len(y)
     steps = math.ceil(n / batch_size)
     progress = Progress(verbose, epochs, steps)
 
@@ -282,39 +407,49 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
                        "batch_size": batch_size, "samples": n,
                        "steps": steps, "loss": loss_name, "optimizer": type(opt).__name__,
                        "metrics": list(metric_fns), "shuffle": shuffle,
-                       "validation_samples": 0 if val is None else len(x_val)})
+                       "validation_samples": 0 if val is None else len(y_val)})
+    if ckpt is not None:
+        history.extend(ckpt.history)
     loop = FitLoop(model, opt, history, history.params, gen)
     # everything whose .grad must be cleared before each backward, each once
     to_zero = list({id(p): p for p in [*params, *getattr(opt, "params", [])]}.values())
     backup = [p.data.copy() for p in params]     # the last weights whose loss was finite
     # training predictions of the epoch, for the metrics (Keras' running values)
     preds = np.empty((n, *out_shape), dtype=dtype) if metric_fns else None
+    model.__dict__[FIT_LOSS] = loss              # for evaluate(); not a registered submodule
 
     was_training = model.training
     for cb in callbacks:
         cb.set_loop(loop)
         cb.on_train_begin()
     try:
-        for epoch in range(initial_epoch + 1, epochs + 1):
+        for epoch in range(initial_epoch, epochs):      # counted from 0, as in Keras
             start_time = time.perf_counter()
             for cb in callbacks:
                 cb.on_epoch_begin(epoch)
-            progress.epoch_begin(epoch)
+            progress.epoch_begin(epoch + 1)
             model.train()
-            if shuffle:
-                order = gen.permutation(n)
-                xe, ye = x[order], y[order]       # one copy per epoch; batches are views
-            else:
-                xe, ye = x, y
+            order = gen.permutation(n) if shuffle else None
+            # one copy per epoch; batches are views
+            xe = xs if order is None else [a[order] for a in xs]
+            ye = y if order is None else y[order]
+            we = weights if order is None or weights is None else weights[order]
+            epoch_lr = getattr(opt, "lr", None)
             total = 0.0
             for step in range(steps):
                 lo = step * batch_size
                 hi = min(lo + batch_size, n)
-                out = model(Tensor._make(xe[lo:hi], False))          # (B, ...) forward
-                batch_loss = loss_fn(out, ye[lo:hi])                 # () scalar
+                out = model(*[Tensor._make(a[lo:hi], False) for a in xe])   # (B, ...) forward
+                if we is None:
+                    batch_loss = loss_fn(out, ye[lo:hi])                    # () scalar
+                else:
+                    batch_loss = weighted_loss(per_sample, out, ye[lo:hi], we[lo:hi])
                 value = float(batch_loss.data)
                 if not math.isfinite(value):
-                    raise _diverged(params, backup, epoch, epochs, step + 1, steps, value, opt)
+                    if epoch == 0 and step == 0 and _overflow_likely(value, xs, y, dtype):
+                        raise _overflowed(epoch + 1, epochs, steps, value, xs, y, dtype)
+                    raise _diverged(params, backup, epoch + 1, epochs, step + 1, steps, value,
+                                    opt)
                 for p, saved in zip(params, backup):
                     np.copyto(saved, p.data)
                 total += value * (hi - lo)
@@ -332,22 +467,28 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
                     progress.step(step + 1)
             # an update after the last finite loss may have broken the weights: check once
             if not all(np.isfinite(p.data).all() for p in params):
-                raise _diverged(params, backup, epoch, epochs, 0, steps, math.nan, opt)
+                raise _diverged(params, backup, epoch + 1, epochs, 0, steps, math.nan, opt)
 
             logs = {"loss": total / n}
             for name, fn in metric_fns.items():
                 logs[name] = fn(ye, preds)
             if val is not None:
                 logs.update(score(model, x_val, y_val, loss_fn, metric_fns, VALIDATION_CHUNK,
-                                  prefix="val_"))
+                                  prefix="val_", weights=val_weights))
                 model.train()
+            if scheduler is not None:
+                logs["lr"] = epoch_lr                     # the rate this epoch trained with
+                if monitor is None:
+                    scheduler.step()
+                else:
+                    scheduler.step(logs[monitor])
             seconds = time.perf_counter() - start_time
             history.append(epoch, logs, seconds)
-            progress.epoch_end(epoch, logs, seconds)
+            progress.epoch_end(epoch + 1, logs, seconds)
             for cb in callbacks:
                 cb.on_epoch_end(epoch, logs)
             if loop.stop_training:
-                history.stopped_early = epoch < epochs
+                history.stopped_early = epoch + 1 < epochs
                 break
         for cb in callbacks:
             cb.on_train_end()

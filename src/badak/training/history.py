@@ -13,7 +13,22 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["History"]
+__all__ = ["History", "resolve_mode"]
+
+MAXIMIZED = ("accuracy", "acc", "r2")
+"""Metric names whose larger values are better (with or without the ``val_`` prefix)."""
+
+
+def resolve_mode(monitor: str, mode: str = "auto") -> str:
+    """Return 'min' or 'max' for ``monitor``: 'auto' means 'max' for accuracy-like values and
+    r2 (:data:`MAXIMIZED`), 'min' for losses and errors. Shared by :meth:`History.best`,
+    ``EarlyStopping`` and ``ModelCheckpoint``, so that they agree on what "best" means."""
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"mode must be one of {{'auto', 'min', 'max'}}; received mode={mode!r}")
+    if mode != "auto":
+        return mode
+    name = monitor[4:] if monitor.startswith("val_") else monitor
+    return "max" if name in MAXIMIZED else "min"
 
 
 class History:
@@ -25,10 +40,11 @@ class History:
         ``'loss'``, then one key per metric (``'mae'``), then ``'val_loss'`` and ``'val_<metric>'``
         when validation data was given; each list holds one value per completed epoch.
     epoch : list of int
-        The epoch numbers, counted from 1 as printed (``[1, 2, ..., n]``; from
-        ``initial_epoch + 1`` for a resumed run).
+        The epoch indices, counted from 0 as in Keras (``[0, 1, ..., n - 1]``; the epoch printed
+        "Epoch 1/n" is 0). A run resumed at ``initial_epoch`` continues the numbering.
     epoch_times : list of float
-        Wall-clock seconds of each epoch, validation included.
+        Wall-clock seconds of each epoch, validation included (NaN for the epochs a resumed run
+        took over from its checkpoint).
     params : dict
         The run's settings: ``epochs``, ``initial_epoch``, ``batch_size``, ``samples``,
         ``steps`` (per epoch), ``metrics``, ``loss``, ``optimizer``, ``shuffle``.
@@ -50,6 +66,20 @@ class History:
         for key, value in logs.items():
             self.history.setdefault(key, []).append(float(value))
 
+    def extend(self, history: dict[str, list[float]]) -> None:
+        """Take over the epochs of an earlier run (a checkpoint's ``history``), numbered on
+        from this History's last epoch; their times are unknown (NaN)."""
+        lengths = {len(values) for values in history.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"history must hold one value per epoch for every key; received "
+                             f"lists of lengths { {k: len(v) for k, v in history.items()} }")
+        count = lengths.pop() if lengths else 0
+        start = self.epoch[-1] + 1 if self.epoch else 0
+        self.epoch += list(range(start, start + count))
+        self.epoch_times += [math.nan] * count
+        for key, values in history.items():
+            self.history.setdefault(key, []).extend(float(v) for v in values)
+
     def __getitem__(self, key: str) -> list[float]:
         try:
             return self.history[key]
@@ -69,10 +99,17 @@ class History:
         """The values of the last completed epoch, as a dict."""
         return {key: values[-1] for key, values in self.history.items() if values}
 
-    def best(self, monitor: str = "val_loss", mode: str = "min") -> tuple[int, float]:
-        """Return ``(epoch, value)`` of the best epoch for ``monitor`` (NaN values never win)."""
-        if mode not in ("min", "max"):
-            raise ValueError(f"mode must be one of {{'min', 'max'}}; received mode={mode!r}")
+    def best(self, monitor: str = "val_loss", mode: str = "auto") -> tuple[int, float]:
+        """Return ``(epoch, value)`` of the best epoch for ``monitor`` (NaN values never win).
+
+        ``mode='auto'`` (the default) picks the largest value for accuracy-like metrics and r2
+        and the smallest for losses and errors, as ``EarlyStopping`` does; 'min' or 'max' force
+        the direction.
+        """
+        if not isinstance(monitor, str):
+            raise TypeError(f"monitor must be a str such as 'val_loss'; received "
+                            f"monitor={monitor!r}")
+        mode = resolve_mode(monitor, mode)
         values = self[monitor]
         sign = 1.0 if mode == "min" else -1.0
         candidates = [(sign * v, i) for i, v in enumerate(values) if math.isfinite(v)]

@@ -80,7 +80,7 @@ class EpochProgress(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         shown = ", ".join(f"{k} {v:.4g}" for k, v in logs.items())
-        self.progress.advance(f"epoch {epoch}: {shown}")
+        self.progress.advance(f"epoch {epoch + 1}: {shown}")   # hooks count from 0 (Keras)
 
 
 def run(args: argparse.Namespace) -> int:
