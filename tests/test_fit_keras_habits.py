@@ -375,6 +375,11 @@ def test_bad_resume_is_refused(tmp_path):
     with pytest.raises(TypeError, match="resume_from must be the path .*; received "
                                         "resume_from=3"):
         quiet(mlp(), x, y, epochs=3, resume_from=3)
+    with pytest.raises(FileNotFoundError, match=r"resume_from must be the path of a checkpoint "
+                                                r"file written by ModelCheckpoint; received "
+                                                r"resume_from='.*nope.npz', which does not "
+                                                r"exist"):
+        quiet(mlp(), x, y, epochs=3, resume_from=tmp_path / "nope.npz")
 
 
 # ---------------------------------------------------------------- scheduler

@@ -103,6 +103,10 @@ def load_resume(resume_from, model, optimizer, initial_epoch: int):
         raise ValueError(f"initial_epoch and resume_from cannot both be given: resume_from "
                          f"starts at the epoch stored in the checkpoint; received "
                          f"initial_epoch={initial_epoch}")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"resume_from must be the path of a checkpoint file written by "
+                                f"ModelCheckpoint; received resume_from={path!r}, which does "
+                                f"not exist")
     ckpt = load_checkpoint(path)
     if ckpt.optimizer_state is None:
         raise ValueError(f"resume_from={path!r} holds no optimizer state (it was saved with "

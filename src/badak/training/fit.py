@@ -262,7 +262,9 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         training starts at the checkpoint's epoch, and the returned History holds the earlier
         epochs too (their ``epoch_times`` are NaN). The run ends with the weights an
         uninterrupted run would have had, bit for bit (for a model with dropout, its layers must
-        also draw from a restored generator, see Examples).
+        also draw from a restored generator, see Examples). The optimizer's learning rate comes
+        back with its state; a ``scheduler``'s own state (its epoch count) is not in the file:
+        build it as it stood at the checkpoint's epoch.
 
     Returns
     -------
@@ -477,7 +479,8 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
                                   prefix="val_", weights=val_weights))
                 model.train()
             if scheduler is not None:
-                logs["lr"] = epoch_lr                     # the rate this epoch trained with
+                if epoch_lr is not None:
+                    logs["lr"] = float(epoch_lr)          # the rate this epoch trained with
                 if monitor is None:
                     scheduler.step()
                 else:
