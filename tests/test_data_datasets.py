@@ -63,6 +63,16 @@ def test_tensor_dataset_and_subsets_from_random_split_train_a_model():
     assert isinstance(again[0][0], Tensor)
 
 
+def test_a_list_of_sample_tuples_is_a_data_set_and_a_list_of_rows_an_array():
+    pairs = [(np.full(3, float(i)), i) for i in range(5)]          # PyTorch users' habit
+    loader = DataLoader(pairs, batch_size=2)
+    assert loader.dataset is pairs and loader.batch_size == 2
+    xb, yb = next(iter(loader))
+    assert xb.shape == (2, 3) and yb.tolist() == [0, 1]
+    rows = DataLoader([(1, 2), (3, 4)], batch_size=2)             # a 2-D table, as before
+    assert rows.dataset is None and next(iter(rows)).tolist() == [[1, 2], [3, 4]]
+
+
 def test_nested_and_list_samples_keep_their_structure():
     class Nested:
         def __len__(self):

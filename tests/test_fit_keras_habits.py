@@ -54,9 +54,11 @@ def test_history_best_maximises_accuracy_and_minimises_losses():
     # regression: best() used mode 'min' for every key, so it returned the WORST accuracy
     h = History()
     for epoch, (acc, loss) in enumerate([(0.5, 1.0), (0.9, 0.4), (0.7, 0.6)]):
-        h.append(epoch, {"val_accuracy": acc, "val_loss": loss, "acc": acc, "r2": acc}, 0.0)
+        h.append(epoch, {"val_accuracy": acc, "val_loss": loss, "acc": acc, "r2": acc,
+                         "val_sparse_categorical_accuracy": acc}, 0.0)
     assert h.best("val_accuracy") == (1, 0.9)
     assert h.best("acc") == (1, 0.9) and h.best("r2") == (1, 0.9)
+    assert h.best("val_sparse_categorical_accuracy") == (1, 0.9)
     assert h.best("val_loss") == (1, 0.4)
     assert h.best("val_accuracy", mode="min") == (0, 0.5)
     with pytest.raises(ValueError, match=r"mode must be one of \{'auto', 'min', 'max'\}; "

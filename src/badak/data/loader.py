@@ -38,6 +38,19 @@ def _is_dataset(obj) -> bool:
     return hasattr(type(obj), "__getitem__")
 
 
+def _is_list_of_samples(obj) -> bool:
+    """A list of tuples or dicts that is not a table of numbers, e.g. ``[(x0, y0), (x1, y1)]``
+    with arrays inside: PyTorch users hand such a list to a DataLoader as a data set. (A list of
+    tuples of numbers, ``[(1, 2), (3, 4)]``, stays a 2-D array, as before.)"""
+    if not isinstance(obj, list) or not obj or \
+            not all(isinstance(s, (tuple, dict)) for s in obj):
+        return False
+    try:
+        return np.asarray(obj).dtype.kind not in "biuf"
+    except (TypeError, ValueError):                     # ragged: arrays inside the tuples
+        return True
+
+
 def _dataset_length(dataset) -> int:
     if not hasattr(type(dataset), "__len__"):
         raise TypeError(f"dataset must have __len__ (the number of samples) and __getitem__ "
@@ -60,7 +73,9 @@ class DataLoader:
         axis, all of the same length, e.g. ``x`` of shape (n, 13) and ``y`` of shape (n,).
         Or a single data set in PyTorch's sense: a :class:`Dataset` (such as
         :class:`TensorDataset` or a :class:`Subset`) or any object with ``__len__`` and
-        ``__getitem__`` other than a list or tuple (a list is read as an array, as before).
+        ``__getitem__``. A list is read as an array, as before, unless it is a list of samples
+        (tuples or dicts) that do not form a table of numbers, such as ``[(x0, y0), (x1, y1)]``
+        with arrays inside: that is a data set, as in PyTorch.
     batch_size : int, optional
         Number of samples per batch: 32 by default for arrays, 1 for a data set (PyTorch's
         default). The last batch is smaller when ``batch_size`` does not divide the number of
@@ -123,7 +138,7 @@ class DataLoader:
     def __init__(self, *arrays, batch_size: int | None = None, shuffle: bool = False,
                  drop_last: bool = False, rng: int | np.random.Generator | None = None,
                  generator: int | np.random.Generator | None = None) -> None:
-        if len(arrays) == 1 and _is_dataset(arrays[0]):
+        if len(arrays) == 1 and (_is_dataset(arrays[0]) or _is_list_of_samples(arrays[0])):
             self.dataset, self.arrays = arrays[0], None
             self.n_samples = _dataset_length(self.dataset)
             default_batch = 1                                  # PyTorch's default

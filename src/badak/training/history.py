@@ -16,7 +16,8 @@ from typing import Any
 __all__ = ["History", "resolve_mode"]
 
 MAXIMIZED = ("accuracy", "acc", "r2")
-"""Metric names whose larger values are better (with or without the ``val_`` prefix)."""
+"""Metric names whose larger values are better (with or without the ``val_`` prefix), as are
+Keras' ``categorical_accuracy`` and every other name ending in ``_accuracy``."""
 
 
 def resolve_mode(monitor: str, mode: str = "auto") -> str:
@@ -28,7 +29,7 @@ def resolve_mode(monitor: str, mode: str = "auto") -> str:
     if mode != "auto":
         return mode
     name = monitor[4:] if monitor.startswith("val_") else monitor
-    return "max" if name in MAXIMIZED else "min"
+    return "max" if name in MAXIMIZED or name.endswith("_accuracy") else "min"
 
 
 class History:
