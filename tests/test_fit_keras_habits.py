@@ -467,6 +467,11 @@ def test_targets_too_large_for_float32_are_reported_before_training():
         quiet(mlp(), x, y)
     with pytest.raises(ValueError, match=r"x holds values too large for the model's dtype "):
         quiet(mlp(), x * 1e300, y)
+    with pytest.raises(ValueError, match=r"y holds values too large"):
+        quiet(mlp(), x, y[::-1].copy(), validation_split=0.25)      # 1e300 in the held-out rows
+    with pytest.raises(ValueError, match=r"validation_data\[1\] holds values too large for the "
+                                         r"model's dtype float32"):
+        quiet(mlp(), x[4:], y[4:], validation_data=(x, y))
 
 
 def test_a_loss_that_overflows_at_the_first_step_is_not_a_learning_rate_problem():

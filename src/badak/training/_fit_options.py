@@ -86,7 +86,7 @@ def scheduler_monitor(scheduler, keys: list[str], has_validation: bool) -> str |
     return monitor
 
 
-def load_resume(resume_from, model, optimizer, initial_epoch: int):
+def load_resume(resume_from, model, optimizer, initial_epoch: int, epochs: int):
     """Load the checkpoint ``resume_from`` into ``model`` and ``optimizer`` (in place) and
     return it (its ``.epoch``, ``.history`` and generator state serve the rest of fit)."""
     import os
@@ -108,6 +108,9 @@ def load_resume(resume_from, model, optimizer, initial_epoch: int):
                                 f"ModelCheckpoint; received resume_from={path!r}, which does "
                                 f"not exist")
     ckpt = load_checkpoint(path)
+    if ckpt.epoch > epochs:
+        raise ValueError(f"epochs must be at least the {ckpt.epoch} epochs already done in "
+                         f"resume_from={path!r}; received epochs={epochs}")
     if ckpt.optimizer_state is None:
         raise ValueError(f"resume_from={path!r} holds no optimizer state (it was saved with "
                          f"save_optimizer=False), so the run could not go on as it would have; "

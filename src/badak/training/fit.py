@@ -343,6 +343,11 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     metric_fns = resolve_metrics(metrics)
     gen = as_generator(rng)
 
+    dtype = model_dtype(model)
+    for i, a in enumerate(xs):
+        check_overflow(f"x[{i}]" if len(xs) > 1 else "x", a, dtype)
+    check_overflow("y", y, dtype)
+
     # ---- weights and the validation split (the last rows, before any shuffling)
     if sample_weight is not None and class_weight is not None:
         raise ValueError("sample_weight and class_weight cannot both be given; multiply the "
@@ -368,10 +373,6 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     # ---- the data, cast to the model's dtype
     if len(xs) == 1:
         check_features(model, xs[0])
-    dtype = model_dtype(model)
-    for i, a in enumerate(xs):
-        check_overflow(f"x[{i}]" if len(xs) > 1 else "x", a, dtype)
-    check_overflow("y", y, dtype)
     xs = [a.astype(dtype, copy=False) for a in xs]
     y, out_shape = prepare_targets(model, loss_fn, is_ce, xs, y, dtype)
     val = _check_validation_data(validation_data)
@@ -379,6 +380,10 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         x_val, y_val = val
         if len(x_val) == 1:
             check_features(model, x_val[0], "validation_data[0]")
+        for i, a in enumerate(x_val):
+            check_overflow(f"validation_data[0][{i}]" if len(x_val) > 1 else
+                           "validation_data[0]", a, dtype)
+        check_overflow("validation_data[1]", y_val, dtype)
         x_val = [a.astype(dtype, copy=False) for a in x_val]
         y_val, _ = prepare_targets(model, loss_fn, is_ce, x_val, y_val, dtype,
                                    y_name="validation_data[1]")
@@ -386,21 +391,18 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     opt = _resolve_optimizer(optimizer, params, lr)
     if clipnorm is not None or clipvalue is not None:
         from badak.optim import clip_grad_norm_, clip_grad_value_
-    ckpt = None
-    if resume_from is not None:
-        ckpt = load_resume(resume_from, model, opt, initial_epoch)
-        initial_epoch = check_positive_int("the checkpoint's epoch", ckpt.epoch, allow_zero=True)
-        if initial_epoch > epochs:
-            raise ValueError(f"epochs must be at least the {initial_epoch} epochs already done "
-                             f"in resume_from={resume_from!r}; received epochs={epochs}")
-        if ckpt.rng_state is not None:
-            gen = ckpt.generator()
     keys = ["loss", *metric_fns]
     keys += [f"val_{k}" for k in keys] if val is not None else []
     monitor = None
     if scheduler is not None:
         check_scheduler(scheduler, opt)
         monitor = scheduler_monitor(scheduler, keys, val is not None)
+    ckpt = None
+    if resume_from is not None:                 # the last check: it loads into the model
+        ckpt = load_resume(resume_from, model, opt, initial_epoch, epochs)
+        initial_epoch = ckpt.epoch
+        if ckpt.rng_state is not None:
+            gen = ckpt.generator()
     n = len(y)
     steps = math.ceil(n / batch_size)
     progress = Progress(verbose, epochs, steps)
