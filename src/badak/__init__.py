@@ -47,6 +47,7 @@ _LAZY = {
     "expr": ("badak.expr", None),
     "sklearn": ("badak.sklearn", None),
     "onnx": ("badak.onnx", None),
+    "interop": ("badak.interop", None),
 }
 
 
