@@ -65,6 +65,20 @@ def test_two_local_processes_give_the_same_numbers(builder):
                  cross_validate(builder, x, y, n_jobs=1, **CV))
 
 
+def build_with_shared_generator(rng):
+    return nn.Sequential(nn.Linear(3, 8, rng=rng), nn.Dropout(0.2), nn.Linear(8, 1, rng=rng))
+
+
+def test_a_parallel_fold_refuses_badak_s_default_generator():
+    # Dropout(rng=None) draws from badak's default generator: another process has its own,
+    # so the folds would silently differ from n_jobs=1. Sequentially it is allowed.
+    x, y = regression_data()
+    with pytest.raises(ValueError, match=r"fold \d runs in parallel, but the Dropout at layer "
+                                         r"'1' draws its masks from badak's default generator"):
+        cross_validate(build_with_shared_generator, x, y, n_jobs=2, **CV)
+    assert len(cross_validate(build_with_shared_generator, x, y, n_jobs=1, **CV).models) == 3
+
+
 def test_run_tasks_keeps_the_order_of_the_tasks():
     tasks = [dict(a=i, b=10) for i in range(5)]
     assert run_tasks(pow, [dict(base=t["a"], exp=2) for t in tasks], 2) == [0, 1, 4, 9, 16]

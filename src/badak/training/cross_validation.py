@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -140,10 +142,10 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
         processes; None means 1 unless a ``joblib.parallel_config(backend=..., n_jobs=...)``
         block says otherwise (e.g. ``backend='dask'`` sends the folds to a Dask cluster). The
         results are identical to ``n_jobs=1``: every fold uses its own generator, spawned from
-        ``rng`` before any fold starts. Only a model that draws from badak's *default*
-        generator (e.g. ``Dropout(rng=None)``) would differ between processes: pass ``rng``
-        down to such layers. Anything but 1 needs joblib (installed with scikit-learn, or
-        ``pip install badak[distributed]``).
+        ``rng`` before any fold starts. A model that draws from badak's *default* generator
+        (``Dropout(rng=None)``) would differ between workers, so a parallel fold refuses it
+        (ValueError): pass ``rng`` down to such layers. Anything but 1 needs joblib (installed
+        with scikit-learn, or ``pip install badak[distributed]``).
 
     Returns
     -------
@@ -192,7 +194,7 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
             x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
         tasks.append(dict(index=i, folds=folds, build_model=build_model, takes_rng=takes_rng,
                           x_train=x_train, y_train=y[train_idx], x_val=x_val, y_val=y[val_idx],
-                          fold_rng=fold_rngs[i],
+                          fold_rng=fold_rngs[i], caller=_here(),
                           fit_kwargs=dict(loss=loss, optimizer=optimizer, epochs=epochs,
                                           batch_size=batch_size, metrics=metrics,
                                           verbose=verbose, lr=lr)))
@@ -200,11 +202,35 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
     return CVResult([h for h, _ in results], [m for _, m in results])
 
 
+def _here() -> tuple[int, int]:
+    """(process id, thread id): where a function runs."""
+    return os.getpid(), threading.get_ident()
+
+
+def _check_own_generators(model, index: int) -> None:
+    """Refuse a model that draws from badak's default generator in a parallel fold.
+
+    A worker process has its own default generator (unseeded), and threads share one in an
+    unpredictable order, so such a fold would silently differ from ``n_jobs=1``.
+    """
+    from badak.nn import Dropout
+
+    for name, m in model.named_modules():
+        if isinstance(m, Dropout) and m.rng is None:
+            where = f"layer {name!r}" if name else "the model"
+            raise ValueError(f"fold {index + 1} runs in parallel, but the Dropout at {where} "
+                             f"draws its masks from badak's default generator (rng=None), which "
+                             f"parallel workers do not share: the results would differ from "
+                             f"n_jobs=1. Build it with the fold's generator, e.g. "
+                             f"Dropout(p, rng=rng) in build_model(rng), or pass n_jobs=1")
+
+
 def _run_fold(index: int, folds: int, build_model: Callable, takes_rng: bool, x_train, y_train,
-              x_val, y_val, fold_rng, fit_kwargs: dict):
+              x_val, y_val, fold_rng, caller: tuple[int, int], fit_kwargs: dict):
     """Build and train the model of fold ``index``; return ``(history, model)``.
 
     A module-level function, so that joblib can send it to another process or a Dask worker.
+    ``caller`` is where ``cross_validate`` runs, to tell whether this fold runs elsewhere.
     """
     from badak.nn import Module
 
@@ -212,6 +238,8 @@ def _run_fold(index: int, folds: int, build_model: Callable, takes_rng: bool, x_
     if not isinstance(model, Module):
         raise TypeError(f"build_model must return a badak.nn.Module; received "
                         f"{type(model).__name__} from build_model")
+    if _here() != caller:
+        _check_own_generators(model, index)
     verbose = fit_kwargs["verbose"]
     if verbose:
         print(f"Fold {index + 1}/{folds}: {len(x_train)} training and {len(x_val)} "
