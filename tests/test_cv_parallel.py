@@ -79,6 +79,27 @@ def test_a_parallel_fold_refuses_badak_s_default_generator():
     assert len(cross_validate(build_with_shared_generator, x, y, n_jobs=1, **CV).models) == 3
 
 
+def test_n_jobs_none_follows_joblib_s_parallel_config():
+    # None means "as the enclosing parallel_config says": here 2 processes, as the refusal shows
+    x, y = regression_data()
+    with joblib.parallel_config(backend="loky", n_jobs=2):
+        with pytest.raises(ValueError, match="runs in parallel"):
+            cross_validate(build_with_shared_generator, x, y, **CV)
+
+
+def test_missing_packages_say_how_to_install_them(monkeypatch):
+    import sys
+    x, y = regression_data()
+    monkeypatch.setitem(sys.modules, "joblib", None)
+    with pytest.raises(ImportError, match=r"n_jobs other than 1 runs the folds with joblib, "
+                                          r"which is not installed; install it with"):
+        cross_validate(build, x, y, n_jobs=2, **CV)
+    assert len(cross_validate(build, x, y, **CV).models) == 3  # None: a plain loop without it
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ImportError, match=r"pip install 'badak\[distributed\]'"):
+        dask_client("tcp://127.0.0.1:8786")
+
+
 def test_run_tasks_keeps_the_order_of_the_tasks():
     tasks = [dict(a=i, b=10) for i in range(5)]
     assert run_tasks(pow, [dict(base=t["a"], exp=2) for t in tasks], 2) == [0, 1, 4, 9, 16]
@@ -148,8 +169,8 @@ def test_grid_search_over_badak_estimators_on_dask(dask_cluster):
     from badak.sklearn import MLPRegressor
     x, y = regression_data(n=40)
     y = y.ravel()
-    grid = {"hidden_layer_sizes": [(4,), (8,)], "learning_rate": [0.01, 0.05]}
-    estimator = MLPRegressor(epochs=5, batch_size=8, random_state=0)
+    grid = {"learning_rate": [0.003, 0.05]}
+    estimator = MLPRegressor(hidden_layer_sizes=(8,), epochs=3, batch_size=8, random_state=0)
     local = GridSearchCV(estimator, grid, cv=2, n_jobs=1).fit(x, y)
     with joblib.parallel_config(backend="dask"):
         remote = GridSearchCV(estimator, grid, cv=2, n_jobs=-1).fit(x, y)
