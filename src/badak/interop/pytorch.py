@@ -20,6 +20,7 @@ Source: PyTorch's ``torch/nn/modules/linear.py`` (the (out, in) layout) and ``ac
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -78,7 +79,6 @@ def _prelu_to_torch(layer: nn.PReLU, dtype) -> torch.nn.Module:
 def _sequential_to_torch(model: nn.Sequential, dtype, path: str) -> torch.nn.Module:
     layers = {name: _to_torch(layer, dtype, f"{path}.{name}" if path else name)
               for name, layer in model.named_children()}
-    from collections import OrderedDict
     return torch.nn.Sequential(OrderedDict(layers))
 
 
