@@ -46,6 +46,8 @@ _LAZY = {
     "atlas": ("badak.atlas", None),
     "expr": ("badak.expr", None),
     "sklearn": ("badak.sklearn", None),
+    "onnx": ("badak.onnx", None),
+    "interop": ("badak.interop", None),
 }
 
 

@@ -2,7 +2,8 @@
 
 - :func:`fit`: mini-batch training of a ``badak.nn`` model with a ``badak.optim`` optimizer,
   returning a :class:`History` of per-epoch losses and metrics (Keras' ``model.fit``).
-- :func:`cross_validate`: K-fold cross-validation, the Boston housing notebook's protocol.
+- :func:`cross_validate`: K-fold cross-validation, the Boston housing notebook's protocol
+  (``n_jobs`` trains the folds in parallel; :func:`dask_client` connects to a Dask cluster).
 - :func:`predict`, :func:`evaluate`: use a trained model on new data.
 - Callbacks: :class:`EarlyStopping`, :class:`ModelCheckpoint`, or your own :class:`Callback`.
 - :class:`DivergenceError`: raised when the loss becomes NaN or infinite.
@@ -13,6 +14,7 @@ from badak.training.cross_validation import CVResult, cross_validate
 from badak.training.evaluate import evaluate, predict
 from badak.training.fit import DivergenceError, fit
 from badak.training.history import History
+from badak.training.parallel import dask_client
 
 __all__ = ["CVResult", "Callback", "DivergenceError", "EarlyStopping", "FitLoop", "History",
-           "ModelCheckpoint", "cross_validate", "evaluate", "fit", "predict"]
+           "ModelCheckpoint", "cross_validate", "dask_client", "evaluate", "fit", "predict"]

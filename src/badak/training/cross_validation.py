@@ -12,6 +12,11 @@ training on the rest, and averages their curves. The notebook's protocol::
 
 Folds are contiguous blocks of rows (``badak.data.KFold``), as in the notebook.
 
+The folds are independent, so ``n_jobs=2`` trains them in parallel through joblib (processes on
+this machine, or the workers of a Dask or Ray cluster under ``joblib.parallel_config``). Each
+fold's generator is spawned from the seed before any fold runs, so fold ``i`` sees the same random
+numbers whichever process trains it, and the results are identical to ``n_jobs=1``.
+
 Source: F. Chollet, "Deep Learning with Python" (2nd ed., 2021), section 4.3.3 (K-fold
 validation), 4.3.4 (averaging the per-fold MAE histories).
 """
@@ -20,6 +25,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -29,6 +36,7 @@ from badak.random import as_generator
 from badak.training._inputs import check_pair
 from badak.training.fit import fit
 from badak.training.history import History
+from badak.training.parallel import check_n_jobs, run_tasks
 
 __all__ = ["CVResult", "cross_validate"]
 
@@ -97,7 +105,7 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
                    batch_size: int = 1, loss="mse", optimizer="rmsprop",
                    lr: float | None = None, metrics: Sequence[str] = ("mae",),
                    standardize: str | bool = "global", shuffle_folds: bool = False, rng=None,
-                   verbose: int = 0) -> CVResult:
+                   verbose: int = 0, n_jobs: int | None = None) -> CVResult:
     """Train one fresh model per fold and collect the histories and their averages.
 
     Parameters
@@ -128,6 +136,16 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
         model and then to shuffle its batches.
     verbose : {0, 1, 2}, default=0
         Passed to ``fit``; with verbose > 0 a header line names each fold.
+    n_jobs : int or None, default=None
+        How many folds to train at once, with joblib (scikit-learn's convention): 1 trains them
+        one after another in this process; 2 or more (-1: one per CPU) in parallel worker
+        processes; None means 1 unless a ``joblib.parallel_config(backend=..., n_jobs=...)``
+        block says otherwise (e.g. ``backend='dask'`` sends the folds to a Dask cluster). The
+        results are identical to ``n_jobs=1``: every fold uses its own generator, spawned from
+        ``rng`` before any fold starts. A model that draws from badak's *default* generator
+        (``Dropout(rng=None)``) would differ between workers, so a parallel fold refuses it
+        (ValueError): pass ``rng`` down to such layers. Anything but 1 needs joblib (installed
+        with scikit-learn, or ``pip install badak[distributed]``).
 
     Returns
     -------
@@ -160,34 +178,75 @@ def cross_validate(build_model: Callable, x, y, folds: int = 4, epochs: int = 10
         raise ValueError(f"standardize must be one of {{'global', 'fold', False}}; received "
                          f"standardize={standardize!r}")
     shuffle_folds = check_bool("shuffle_folds", shuffle_folds)
+    n_jobs = check_n_jobs(n_jobs)
     master = as_generator(rng)
     fold_rngs = master.spawn(folds)
     if standardize == "global":
         x = StandardScaler().fit_transform(x)
     takes_rng = _takes_rng(build_model)
 
-    histories, models = [], []
     splitter = KFold(n_splits=folds, shuffle=shuffle_folds, rng=master)
+    tasks = []
     for i, (train_idx, val_idx) in enumerate(splitter.split(x)):
         x_train, x_val = x[train_idx], x[val_idx]
         if standardize == "fold":
             scaler = StandardScaler().fit(x_train)
             x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
-        fold_rng = fold_rngs[i]
-        model = build_model(fold_rng) if takes_rng else build_model()
-        if not isinstance(model, Module):
-            raise TypeError(f"build_model must return a badak.nn.Module; received "
-                            f"{type(model).__name__} from build_model")
-        if verbose:
-            print(f"Fold {i + 1}/{folds}: {len(train_idx)} training and {len(val_idx)} "
-                  f"validation samples", flush=True)
-        history = fit(model, x_train, y[train_idx], loss=loss, optimizer=optimizer,
-                      epochs=epochs, batch_size=batch_size,
-                      validation_data=(x_val, y[val_idx]), metrics=metrics, rng=fold_rng,
-                      verbose=verbose, lr=lr)
-        histories.append(history)
-        models.append(model)
-        if verbose and not math.isnan(history.history["val_loss"][-1]):
-            last = ", ".join(f"{k}={v:.4f}" for k, v in history.last().items())
-            print(f"Fold {i + 1}/{folds} done: {last}", flush=True)
-    return CVResult(histories, models)
+        tasks.append(dict(index=i, folds=folds, build_model=build_model, takes_rng=takes_rng,
+                          x_train=x_train, y_train=y[train_idx], x_val=x_val, y_val=y[val_idx],
+                          fold_rng=fold_rngs[i], caller=_here(),
+                          fit_kwargs=dict(loss=loss, optimizer=optimizer, epochs=epochs,
+                                          batch_size=batch_size, metrics=metrics,
+                                          verbose=verbose, lr=lr)))
+    results = run_tasks(_run_fold, tasks, n_jobs)
+    return CVResult([h for h, _ in results], [m for _, m in results])
+
+
+def _here() -> tuple[int, int]:
+    """(process id, thread id): where a function runs."""
+    return os.getpid(), threading.get_ident()
+
+
+def _check_own_generators(model, index: int) -> None:
+    """Refuse a model that draws from badak's default generator in a parallel fold.
+
+    A worker process has its own default generator (unseeded), and threads share one in an
+    unpredictable order, so such a fold would silently differ from ``n_jobs=1``.
+    """
+    from badak.nn import Dropout
+
+    for name, m in model.named_modules():
+        if isinstance(m, Dropout) and m.rng is None:
+            where = f"layer {name!r}" if name else "the model"
+            raise ValueError(f"fold {index + 1} runs in parallel, but the Dropout at {where} "
+                             f"draws its masks from badak's default generator (rng=None), which "
+                             f"parallel workers do not share: the results would differ from "
+                             f"n_jobs=1. Build it with the fold's generator, e.g. "
+                             f"Dropout(p, rng=rng) in build_model(rng), or pass n_jobs=1")
+
+
+def _run_fold(index: int, folds: int, build_model: Callable, takes_rng: bool, x_train, y_train,
+              x_val, y_val, fold_rng, caller: tuple[int, int], fit_kwargs: dict):
+    """Build and train the model of fold ``index``; return ``(history, model)``.
+
+    A module-level function, so that joblib can send it to another process or a Dask worker.
+    ``caller`` is where ``cross_validate`` runs, to tell whether this fold runs elsewhere.
+    """
+    from badak.nn import Module
+
+    model = build_model(fold_rng) if takes_rng else build_model()
+    if not isinstance(model, Module):
+        raise TypeError(f"build_model must return a badak.nn.Module; received "
+                        f"{type(model).__name__} from build_model")
+    if _here() != caller:
+        _check_own_generators(model, index)
+    verbose = fit_kwargs["verbose"]
+    if verbose:
+        print(f"Fold {index + 1}/{folds}: {len(x_train)} training and {len(x_val)} "
+              f"validation samples", flush=True)
+    history = fit(model, x_train, y_train, validation_data=(x_val, y_val), rng=fold_rng,
+                  **fit_kwargs)
+    if verbose and not math.isnan(history.history["val_loss"][-1]):
+        last = ", ".join(f"{k}={v:.4f}" for k, v in history.last().items())
+        print(f"Fold {index + 1}/{folds} done: {last}", flush=True)
+    return history, model
