@@ -102,7 +102,9 @@ def encode_model(model, optimizer=None, metadata: dict | None = None
                         f"{type(metadata).__name__}")
     architecture = to_json("the model's configuration", nn.module_to_config(model))
     _check_rebuildable(architecture)
-    params = {name: np.array(a) for name, a in model.state_dict().items()}
+    # native byte order (a parameter made big-endian by hand is stored as its values)
+    params = {name: np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("="))
+              for name, a in model.state_dict().items()}
     frozen = [name for name, p in model.named_parameters() if not p.requires_grad]
     header = {
         "format": FORMAT_NAME,
@@ -223,10 +225,11 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str,
             raise ModelFileError(f"{where}: its architecture declares parameters of "
                                  f"{declared:,} numbers, but the file stores only {stored:,} "
                                  "parameter values; it is refused before anything is built")
-        model = nn.module_from_config(architecture)
+        with np.errstate(all="ignore"):     # initial weights, overwritten by the file's below
+            model = nn.module_from_config(architecture)
     except ModelFileError:
         raise
-    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as e:
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError, OverflowError) as e:
         raise ModelFileError(f"{where}: its architecture cannot be built: {e}") from e
     except MemoryError as e:
         raise ModelFileError(f"{where}: its architecture needs more memory than is available "
