@@ -90,8 +90,10 @@ def _overlapping_zip(path, copies=400, payload_values=10):
 
 
 def _forged_zip64(path):
-    """One entry whose directory record claims 10**12 bytes through a zip64 extra field."""
-    name, data = b"__badak__.npy", _npy(np.zeros(3, np.uint8))
+    """One entry whose directory record claims 10**12 bytes through a zip64 extra field, and
+    whose .npy header declares as many (zipfile then asks the OS for 10**12 bytes at once)."""
+    name = b"__badak__.npy"
+    data = _npy_header(10**12 - len(_npy_header(10**12))) + b"{}"
     local = _local(name, data)
     extra = struct.pack("<HHQQ", 1, 16, 10**12, 10**12)
     directory = _central(name, data, 0, size=0xFFFFFFFF, extra=extra)
@@ -202,10 +204,15 @@ _MEASURE = textwrap.dedent("""
 def test_hostile_files_are_refused_in_bounded_memory(tmp_path, rng):
     # each file is under 1 MB; before the fix they took 0.7 GB to 7.6 GB, or crashed
     # the bomb: 0.7 MB that zipfile would read as 600 entries of 0.5 MB each (0.3 GB)
+    encrypted = tmp_path / "encrypted.npz"
+    save(nn.Linear(3, 2, rng=rng), encrypted)
+    _patch(encrypted, b"PK\x01\x02", 8, b"\x01\x00")
     paths = [_overlapping_zip(tmp_path / "bomb.npz", copies=600, payload_values=500_000),
              _forged_zip64(tmp_path / "zip64.npz"),
              _forged_prelu(tmp_path / "prelu.npz"),
-             _forged_prelu(tmp_path / "prelu-huge.npz", count=10**12)]
+             _forged_prelu(tmp_path / "prelu-huge.npz", count=10**12),
+             encrypted,
+             _short_key_checkpoint(tmp_path / "ckpt.npz", rng)]
     assert all(p.stat().st_size < 1_000_000 for p in paths)
     assert paths[0].stat().st_size > 500_000
     done = subprocess.run([sys.executable, "-c", _MEASURE, *map(str, paths)],
@@ -239,16 +246,20 @@ def test_flipped_zip_flags_and_versions_are_refused(tmp_path, rng, where, offset
 
 
 # ----------------------------------------------------------------------------- row 5: rng state
-def test_malformed_generator_state_is_a_model_file_error(tmp_path, rng):
-    path = tmp_path / "ckpt.npz"
-    model = nn.Linear(3, 2, rng=rng)
-    save_checkpoint(path, model, rng=np.random.Generator(np.random.MT19937(0)))
+def _short_key_checkpoint(path, rng):
+    """A checkpoint whose MT19937 key holds 5 numbers instead of 624."""
+    save_checkpoint(path, nn.Linear(3, 2, rng=rng), rng=np.random.Generator(np.random.MT19937(0)))
 
     def short_key(header):
         key = header["checkpoint"]["rng"]["states"]["rng"]["state"]["key"]
         key["data"] = key["data"][:5]
 
     _edit_header(path, short_key)
+    return path
+
+
+def test_malformed_generator_state_is_a_model_file_error(tmp_path, rng):
+    path = _short_key_checkpoint(tmp_path / "ckpt.npz", rng)
     with pytest.raises(ModelFileError, match="random generator state is malformed"):
         load_checkpoint(path)
 
@@ -450,3 +461,19 @@ def test_a_module_that_cannot_be_rebuilt_is_refused_at_save_time(tmp_path):
         assert not path.exists() and os.listdir(tmp_path) == []
     finally:
         nn.MODULES.pop("Scaled", None)
+
+
+def test_zip64_sizes_that_match_the_file_are_read(tmp_path, rng):
+    # a file over 4 GB stores its sizes in zip64 extra fields; the reader follows them when true
+    model = nn.Linear(3, 2, rng=rng)
+    save(model, tmp_path / "plain.npz")
+    with np.load(tmp_path / "plain.npz", allow_pickle=False) as f:
+        entries = [(name.encode() + b".npy", _npy(f[name])) for name in f.files]
+    body, directory = b"", b""
+    for name, data in entries:
+        extra = struct.pack("<HHQQQ", 1, 24, len(data), len(data), len(body))
+        directory += _central(name, data, 0xFFFFFFFF, size=0xFFFFFFFF, extra=extra)
+        body += _local(name, data) + data
+    path = tmp_path / "zip64.npz"
+    path.write_bytes(body + directory + _end(len(entries), len(directory), len(body)))
+    np.testing.assert_array_equal(load(path).weight.data, model.weight.data)

@@ -3,17 +3,22 @@
 A badak model file is what :func:`numpy.savez` writes: a zip archive of ``.npy`` arrays, stored
 uncompressed. The first entry, ``__badak__``, is a ``uint8`` array holding UTF-8 JSON (the
 *header*: format name and version, the architecture, the names, shapes and dtypes of the arrays,
-and a SHA-256 checksum of them); the other entries are plain numeric arrays.
+a SHA-256 checksum of them, ``sha256``, and one of the header itself, ``header_sha256``); the other
+entries are plain numeric arrays, stored little-endian.
 
 Reading such a file safely means trusting nothing in it:
 
 * the first bytes are checked before anything else, so a Python pickle (``torch.save``,
   ``pickle.dump``, ``joblib``) is recognised and refused: unpickling can run arbitrary code;
+* the zip layer is read by :mod:`badak.persistence.zipreader`, which checks every entry's
+  offsets and sizes against the file before reading any data, so that reading takes memory of
+  about the size of the file, whatever it claims;
 * every ``.npy`` entry is parsed by hand: its header (a Python literal, read by NumPy's
   ``read_array_header_*``) gives dtype and shape; object dtypes are refused before any byte of data
   is read, and the declared size must equal the stored size, so that a forged shape cannot make
   badak allocate terabytes;
-* zip CRC-32 checks and the header's SHA-256 catch flipped bytes; a missing end-of-archive
+* zip CRC-32 checks and the two SHA-256 checksums catch flipped bytes and hand edits (files
+  written before ``header_sha256`` existed are read without it); a missing end-of-archive
   record gives away a truncated file.
 
 Every problem raises :class:`ModelFileError` (a ``ValueError``) naming the file and saying what is
