@@ -23,7 +23,7 @@ from badak import nn, optim
 from badak.persistence import ModelFileError, load_checkpoint, save, save_checkpoint
 from badak.persistence.archive import header_checksum
 
-_SETTINGS = settings(max_examples=int(os.environ.get("BADAK_FUZZ_EXAMPLES", 1200)),
+_SETTINGS = settings(max_examples=int(os.environ.get("BADAK_FUZZ_EXAMPLES", 1000)),
                      derandomize=True, deadline=None, database=None,
                      suppress_health_check=list(HealthCheck))
 

@@ -477,3 +477,17 @@ def test_zip64_sizes_that_match_the_file_are_read(tmp_path, rng):
     path = tmp_path / "zip64.npz"
     path.write_bytes(body + directory + _end(len(entries), len(directory), len(body)))
     np.testing.assert_array_equal(load(path).weight.data, model.weight.data)
+
+
+def test_a_file_written_before_the_header_checksum_still_loads(tmp_path, rng):
+    # files of earlier badak versions have neither 'header_sha256' nor 'frozen'
+    model = nn.MLP([3, 4, 2], rng=rng)
+    path = tmp_path / "old.npz"
+    save(model, path)
+    header, arrays = _read(path)
+    del header["header_sha256"], header["frozen"]
+    _rewrite(path, header, arrays)
+    loaded = load(path)
+    for a, b in zip(model.parameters(), loaded.parameters()):
+        np.testing.assert_array_equal(a.data, b.data)
+        assert b.requires_grad

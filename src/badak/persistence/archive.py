@@ -151,7 +151,7 @@ def _read_npy(data: bytearray, name: str, where: str) -> np.ndarray:
                              f"{stored} bytes")
     array = np.frombuffer(data, dtype=dtype, offset=fp.tell(), count=math.prod(shape))
     array = array.reshape(shape, order="F" if fortran_order else "C")
-    return np.ascontiguousarray(array, dtype=dtype.newbyteorder("="))
+    return np.require(array, dtype=dtype.newbyteorder("="), requirements=["C", "A", "W"])
 
 
 def _parse_header(raw: np.ndarray, where: str) -> dict:
