@@ -32,7 +32,10 @@ class StandardScaler:
         Mean of each feature in the data given to ``fit``.
     scale_ : numpy.ndarray of shape (n_features,), float64
         Standard deviation (``ddof=0``) of each feature, except that a constant feature (all
-        values equal) gets 1.0, so that it maps to 0 instead of dividing by zero.
+        values equal) gets 1.0, so that it maps to 0 instead of dividing by zero. It is computed
+        on each column divided by its largest magnitude, so that any finite column scales:
+        values near 1e300 (whose squares overflow) and near 1e-169 (whose squares underflow)
+        alike, as in scikit-learn.
     n_features_in_ : int
         Number of features seen in ``fit``.
 
@@ -70,9 +73,17 @@ class StandardScaler:
         if len(x) == 0:
             raise ValueError("x must have at least one row (sample); received shape "
                              f"{x.shape}")
-        self.mean_ = x.mean(axis=0)                                # (n_features,)
-        std = x.std(axis=0)                                        # (n_features,), ddof=0
+        # Each column is divided by a power of two near its largest magnitude first, so that
+        # squaring it inside the standard deviation neither overflows (values near 1e300 would
+        # give inf, and their column would be zeroed) nor underflows (values near 1e-169 square
+        # to 0). A power of two scales exactly: ordinary data give the same bits as without.
+        _, exponent = np.frexp(xp.abs(x).max(axis=0))              # (n_features,)
+        peak = np.ldexp(1.0, exponent - 1)                         # max |x| / 2 < peak <= max |x|
+        scaled = x / peak                                          # (n, f), |values| < 2
         constant = x.max(axis=0) == x.min(axis=0)                  # exact test, no tolerance
+        # a constant column's mean is its value exactly, so that it maps to exactly 0
+        self.mean_ = xp.where(constant, x[0], scaled.mean(axis=0) * peak)   # (n_features,)
+        std = scaled.std(axis=0) * peak                            # (n_features,), ddof=0
         self.scale_ = xp.where(constant, 1.0, std)                 # (n_features,)
         self.n_features_in_ = x.shape[1]
         return self

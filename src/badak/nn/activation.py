@@ -18,7 +18,7 @@ from badak._validation import check_number, check_positive_int
 from badak.nn.maxout import Maxout
 from badak.nn.module import Module
 from badak.nn.parameter import Parameter
-from badak.nn.registry import register_module
+from badak.nn.registry import config_int, register_module
 from badak.tensor import Tensor, tensor
 
 
@@ -108,6 +108,11 @@ class PReLU(Module):
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}, init={self.init}"
+
+    @classmethod
+    def parameter_count(cls, config) -> int:
+        """Parameter values a config builds, read without building (see the registry)."""
+        return config_int(config, "num_parameters", 1)
 
     def get_config(self) -> dict:
         return {"num_parameters": self.num_parameters, "init": self.init}

@@ -17,7 +17,7 @@ from badak.functional.linear import Linear as LinearNode
 from badak.nn.init import check_init, initialize
 from badak.nn.module import Module
 from badak.nn.parameter import Parameter
-from badak.nn.registry import register_module
+from badak.nn.registry import config_int, register_module
 from badak.random import as_generator
 from badak.tensor import Tensor, tensor
 
@@ -100,6 +100,12 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}, init={self.init!r}")
+
+    @classmethod
+    def parameter_count(cls, config) -> int:
+        """Parameter values a config builds, read without building (see the registry)."""
+        n_in, n_out = config_int(config, "in_features"), config_int(config, "out_features")
+        return n_in * n_out + (n_out if config.get("bias", True) else 0)
 
     def get_config(self) -> dict:
         return {"in_features": self.in_features, "out_features": self.out_features,

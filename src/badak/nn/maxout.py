@@ -17,7 +17,7 @@ from badak.nn.init import check_init, initialize
 from badak.nn.linear import as_layer_input
 from badak.nn.module import Module
 from badak.nn.parameter import Parameter
-from badak.nn.registry import register_module
+from badak.nn.registry import config_int, register_module
 from badak.random import as_generator
 from badak.tensor import Tensor
 
@@ -67,6 +67,12 @@ class Maxout(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"pieces={self.pieces}, init={self.init!r}")
+
+    @classmethod
+    def parameter_count(cls, config) -> int:
+        """Parameter values a config builds, read without building (see the registry)."""
+        width = config_int(config, "out_features") * config_int(config, "pieces", 2)
+        return (config_int(config, "in_features") + 1) * width
 
     def get_config(self) -> dict:
         return {"in_features": self.in_features, "out_features": self.out_features,

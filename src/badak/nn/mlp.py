@@ -22,7 +22,7 @@ from badak.nn.init import check_init
 from badak.nn.linear import Linear
 from badak.nn.maxout import Maxout
 from badak.nn.module import Module
-from badak.nn.registry import MODULES, register_module
+from badak.nn.registry import MODULES, config_int, register_module
 from badak.random import as_generator
 
 RELU_LIKE = ("relu", "leaky_relu", "prelu", "elu", "maxout")
@@ -134,6 +134,16 @@ class MLP(Sequential):
     def append(self, layer: Module) -> Sequential:
         raise TypeError("an MLP's layers are fixed by its sizes; to add a layer build "
                         "Sequential(mlp, layer) instead")
+
+    @classmethod
+    def parameter_count(cls, config) -> int:
+        """Parameter values a config builds, read without building (see the registry): each
+        layer's weights and biases (two pieces for Maxout), one slope per hidden PReLU."""
+        sizes = config.get("sizes")
+        sizes = [config_int({"n": n}, "n") for n in sizes] if isinstance(sizes, list) else []
+        pieces = 2 if config.get("activation") == "maxout" else 1
+        total = sum((a + 1) * b * pieces for a, b in zip(sizes[:-1], sizes[1:]))
+        return total + (len(sizes) - 2 if config.get("activation") == "prelu" else 0)
 
     def get_config(self) -> dict:
         return {"sizes": list(self.sizes), "activation": self.activation,

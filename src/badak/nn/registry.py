@@ -78,3 +78,57 @@ def module_from_config(config: Mapping[str, Any]) -> Module:
                          f"keys {list(config)}")
     cls = get_module_class(config["class"])
     return cls.from_config(config["config"])
+
+
+def config_int(config: Mapping[str, Any], key: str, default: int = 0) -> int:
+    """``config[key]`` if it is a positive int, else 0: for :meth:`parameter_count` hooks, which
+    must not fail on a malformed config (the constructor reports bad values when it is built)."""
+    value = config.get(key, default)
+    return value if type(value) is int and value > 0 else 0
+
+
+def _holds_modules(value) -> bool:
+    """Whether a config value holds nested module configs (a container's layers)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            if "class" in item and "config" in item:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def declared_parameter_count(config: Mapping[str, Any]) -> int:
+    """How many parameter values building ``config`` (``module_to_config``'s dict) allocates.
+
+    Read from the config, without building the model: a module class that owns parameters
+    declares its count with a classmethod ``parameter_count(config) -> int`` (``Linear``,
+    ``Maxout``, ``PReLU``, ``MLP`` do); a container (a config holding nested module configs)
+    counts its layers; any other registered class is built on its own and its parameters counted
+    (define ``parameter_count`` on a custom module with large parameters, so that a forged file
+    cannot make badak allocate them). Unknown class names count 0 (building them fails anyway).
+    The walk is not recursive, so a deeply nested forgery cannot exhaust the stack.
+    """
+    total, stack = 0, [config]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+            continue
+        if not isinstance(value, Mapping):
+            continue
+        cls, args = MODULES.get(value.get("class")), value.get("config")
+        if cls is None or not isinstance(args, Mapping) or set(value) != {"class", "config"}:
+            stack.extend(value.values())
+            continue
+        hook = getattr(cls, "parameter_count", None)
+        if hook is not None:
+            total += hook(args)
+        elif _holds_modules(args):
+            stack.extend(args.values())
+        else:
+            total += sum(p.size for p in cls.from_config(args).parameters())
+    return total

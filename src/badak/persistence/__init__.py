@@ -7,14 +7,17 @@ exactly. The files contain no pickles: loading one never runs code, and a trunca
 mismatched file raises :class:`ModelFileError` saying what is wrong. Every write goes to a
 temporary file first and is renamed into place, so a crash never leaves a half-written file.
 
-Files: ``atomic.py`` (the write-fsync-rename), ``archive.py`` (the ``.npz`` container and its
-checks), ``model_file.py`` (``save`` / ``load``), ``checkpoint.py`` (training checkpoints).
+Files: ``atomic.py`` (the write-fsync-rename), ``zipreader.py`` (the zip layer, every offset
+checked before any data is read), ``archive.py`` (the ``.npz`` container and its checks),
+``model_file.py`` (``save`` / ``load``), ``checkpoint.py`` (training checkpoints),
+``cli_metadata.py`` (the preprocessing ``badak train`` stores, checked against the model).
 """
 
 from badak.persistence.archive import ModelFileError
 from badak.persistence.atomic import atomic_write
 from badak.persistence.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from badak.persistence.cli_metadata import validated_cli_metadata
 from badak.persistence.model_file import load, save
 
 __all__ = ["Checkpoint", "ModelFileError", "atomic_write", "load", "load_checkpoint", "save",
-           "save_checkpoint"]
+           "save_checkpoint", "validated_cli_metadata"]

@@ -3,17 +3,22 @@
 A badak model file is what :func:`numpy.savez` writes: a zip archive of ``.npy`` arrays, stored
 uncompressed. The first entry, ``__badak__``, is a ``uint8`` array holding UTF-8 JSON (the
 *header*: format name and version, the architecture, the names, shapes and dtypes of the arrays,
-and a SHA-256 checksum of them); the other entries are plain numeric arrays.
+a SHA-256 checksum of them, ``sha256``, and one of the header itself, ``header_sha256``); the other
+entries are plain numeric arrays, stored little-endian.
 
 Reading such a file safely means trusting nothing in it:
 
 * the first bytes are checked before anything else, so a Python pickle (``torch.save``,
   ``pickle.dump``, ``joblib``) is recognised and refused: unpickling can run arbitrary code;
+* the zip layer is read by :mod:`badak.persistence.zipreader`, which checks every entry's
+  offsets and sizes against the file before reading any data, so that reading takes memory of
+  about the size of the file, whatever it claims;
 * every ``.npy`` entry is parsed by hand: its header (a Python literal, read by NumPy's
   ``read_array_header_*``) gives dtype and shape; object dtypes are refused before any byte of data
   is read, and the declared size must equal the stored size, so that a forged shape cannot make
   badak allocate terabytes;
-* zip CRC-32 checks and the header's SHA-256 catch flipped bytes; a missing end-of-archive
+* zip CRC-32 checks and the two SHA-256 checksums catch flipped bytes and hand edits (files
+  written before ``header_sha256`` existed are read without it); a missing end-of-archive
   record gives away a truncated file.
 
 Every problem raises :class:`ModelFileError` (a ``ValueError``) naming the file and saying what is
@@ -27,15 +32,17 @@ have come from an untrusted source".
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import os
-import zipfile
+import struct
 import zlib
 
 import numpy as np
 
 from badak.persistence.atomic import atomic_write
+from badak.persistence.zipreader import ZipLayoutError, read_data, read_entries
 
 HEADER_ENTRY = "__badak__"
 FORMAT_NAME = "badak-model"
@@ -81,62 +88,70 @@ def checksum(arrays: dict[str, np.ndarray]) -> str:
     h = hashlib.sha256()
     for name in sorted(arrays):
         a = np.ascontiguousarray(arrays[name])
+        a = a.astype(a.dtype.newbyteorder("<"), copy=False)     # the same on any machine
         h.update(f"{name}\0{a.dtype.str}\0{a.shape}\0".encode())
         h.update(a.tobytes())
     return h.hexdigest()
 
 
+def header_checksum(header: dict) -> str:
+    """SHA-256 of the header's canonical JSON (sorted keys), leaving out ``header_sha256`` itself.
+
+    It covers the architecture, the metadata, the optimizer and checkpoint entries and the
+    arrays' checksum, so that a header edited by hand is refused just as a changed array is.
+    """
+    rest = {key: value for key, value in header.items() if key != "header_sha256"}
+    text = json.dumps(rest, sort_keys=True, allow_nan=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def write_archive(path: str | os.PathLike, header: dict, arrays: dict[str, np.ndarray]) -> None:
     """Write ``header`` (JSON-able dict) and numeric ``arrays`` atomically to ``path``.
 
-    The checksum of ``arrays`` is added to the header as ``sha256``. ``path`` is used exactly as
-    given: NumPy appends ``.npz`` only to names, not to the open file it is handed here.
+    The checksum of ``arrays`` is added to the header as ``sha256``, and the checksum of the
+    header itself as ``header_sha256``. Arrays are stored little-endian, whatever their byte
+    order in memory. ``path`` is used as :func:`~badak.persistence.atomic_write` describes.
     """
+    little = {}
     for name, a in arrays.items():
         if a.dtype.kind not in ARRAY_KINDS or a.dtype.fields is not None:
             raise TypeError(f"array {name!r} must be numeric (bool, int or float); received "
                             f"dtype {a.dtype}")
-    header = {**header, "sha256": checksum(arrays)}
+        little[name] = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
+    header = {**header, "sha256": checksum(little)}
+    header["header_sha256"] = header_checksum(header)
     text = json.dumps(header, allow_nan=True)
-    entries = {HEADER_ENTRY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8), **arrays}
+    entries = {HEADER_ENTRY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8), **little}
     with atomic_write(path) as f:
         np.savez(f, **entries)
 
 
-def _read_npy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> np.ndarray:
-    """Read one ``.npy`` entry of the archive without ever unpickling."""
-    name = info.filename[:-len(".npy")]
-    if info.compress_type != zipfile.ZIP_STORED:
-        raise ModelFileError(f"{where}: entry {name!r} is compressed (zip method "
-                             f"{info.compress_type}); badak model files store arrays "
-                             "uncompressed, as numpy.savez writes them")
-    with zf.open(info) as fp:
-        version = np.lib.format.read_magic(fp)
-        if version == (1, 0):
-            shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(fp)
-        elif version == (2, 0):
-            shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fp)
-        else:
-            raise ModelFileError(f"{where}: entry {name!r} uses .npy format version "
-                                 f"{version[0]}.{version[1]}, which badak does not read")
-        if dtype.hasobject:
-            raise ModelFileError(f"{where}: entry {name!r} holds Python objects (dtype "
-                                 f"{dtype}), stored as a pickle, {_PICKLE_REFUSAL}")
-        if dtype.kind not in ARRAY_KINDS or dtype.fields is not None:
-            raise ModelFileError(f"{where}: entry {name!r} has dtype {dtype}; badak model files "
-                                 "hold only bool, integer and float arrays")
-        n_bytes = math.prod(shape) * dtype.itemsize
-        stored = info.file_size - fp.tell()
-        if stored != n_bytes:
-            raise ModelFileError(f"{where} is truncated or corrupted: entry {name!r} declares "
-                                 f"shape {shape} of {dtype} ({n_bytes} bytes) but stores "
-                                 f"{stored} bytes")
-        data = fp.read(n_bytes)
-        if len(data) != n_bytes or fp.read(1):   # reading to the end checks the CRC-32
-            raise ModelFileError(f"{where} is truncated or corrupted: entry {name!r} should "
-                                 f"hold {n_bytes} bytes of data")
-    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
-    return np.ascontiguousarray(array, dtype=dtype.newbyteorder("="))
+def _read_npy(data: bytearray, name: str, where: str) -> np.ndarray:
+    """Parse one ``.npy`` entry's bytes without ever unpickling; the array shares ``data``."""
+    fp = io.BytesIO(data)
+    version = np.lib.format.read_magic(fp)
+    if version == (1, 0):
+        shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(fp)
+    elif version == (2, 0):
+        shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fp)
+    else:
+        raise ModelFileError(f"{where}: entry {name!r} uses .npy format version "
+                             f"{version[0]}.{version[1]}, which badak does not read")
+    if dtype.hasobject:
+        raise ModelFileError(f"{where}: entry {name!r} holds Python objects (dtype "
+                             f"{dtype}), stored as a pickle, {_PICKLE_REFUSAL}")
+    if dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise ModelFileError(f"{where}: entry {name!r} has dtype {dtype}; badak model files "
+                             "hold only bool, integer and float arrays")
+    n_bytes = math.prod(shape) * dtype.itemsize
+    stored = len(data) - fp.tell()
+    if stored != n_bytes:
+        raise ModelFileError(f"{where} is truncated or corrupted: entry {name!r} declares "
+                             f"shape {shape} of {dtype} ({n_bytes} bytes) but stores "
+                             f"{stored} bytes")
+    array = np.frombuffer(data, dtype=dtype, offset=fp.tell(), count=math.prod(shape))
+    array = array.reshape(shape, order="F" if fortran_order else "C")
+    return np.require(array, dtype=dtype.newbyteorder("="), requirements=["C", "A", "W"])
 
 
 def _parse_header(raw: np.ndarray, where: str) -> dict:
@@ -164,31 +179,32 @@ def _parse_header(raw: np.ndarray, where: str) -> dict:
     return header
 
 
-def _read(f, where: str) -> tuple[dict, dict[str, np.ndarray]]:
+
+
+def _read(f, file_size: int, where: str) -> tuple[dict, dict[str, np.ndarray]]:
     head = f.read(8)
     if not head.startswith(_ZIP_MAGIC):
         raise ModelFileError(f"{where} is not a badak model file: {_sniff(head)}")
-    f.seek(0)
-    try:
-        zf = zipfile.ZipFile(f)
-    except zipfile.BadZipFile as e:
-        raise ModelFileError(f"{where} is truncated or corrupted: its zip directory (at the end "
-                             f"of the file) is missing or unreadable ({e})") from e
-    with zf:
-        infos = zf.infolist()
-        names = [info.filename for info in infos]
-        if len(set(names)) != len(names):
-            twice = sorted({n for n in names if names.count(n) > 1})
-            raise ModelFileError(f"{where} is corrupted: the entries {twice} appear more than once")
-        odd = [n for n in names if not n.endswith(".npy")]
-        if odd:
-            raise ModelFileError(f"{where} is not a badak model file: entries {odd} are not "
-                                 ".npy arrays")
-        if HEADER_ENTRY + ".npy" not in names:
-            raise ModelFileError(f"{where} is not a badak model file: it has no "
-                                 f"{HEADER_ENTRY!r} header entry (entries: {names[:5]}...)")
-        arrays = {info.filename[:-len(".npy")]: _read_npy(zf, info, where) for info in infos}
+    entries = read_entries(f, file_size)       # every offset and size checked, nothing read
+    names = [entry.name for entry in entries]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ModelFileError(f"{where} is corrupted: the entries {twice} appear more than once")
+    odd = [n for n in names if not n.endswith(".npy")]
+    if odd:
+        raise ModelFileError(f"{where} is not a badak model file: entries {odd} are not "
+                             ".npy arrays")
+    if HEADER_ENTRY + ".npy" not in names:
+        raise ModelFileError(f"{where} is not a badak model file: it has no "
+                             f"{HEADER_ENTRY!r} header entry (entries: {names[:5]}...)")
+    arrays = {entry.name[:-len(".npy")]: _read_npy(read_data(f, entry), entry.name[:-4], where)
+              for entry in entries}
     header = _parse_header(arrays.pop(HEADER_ENTRY), where)
+    recorded_header = header.get("header_sha256")
+    if recorded_header is not None and recorded_header != header_checksum(header):
+        raise ModelFileError(f"{where} is corrupted: the SHA-256 checksum of its header is "
+                             f"{header_checksum(header)[:16]}..., but the header recorded "
+                             f"{str(recorded_header)[:16]}... (was it edited by hand?)")
     recorded, actual = header.get("sha256"), checksum(arrays)
     if not isinstance(recorded, str):
         raise ModelFileError(f"{where} is corrupted: its header has no 'sha256' checksum")
@@ -201,6 +217,10 @@ def _read(f, where: str) -> tuple[dict, dict[str, np.ndarray]]:
 def read_archive(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
     """Read and check a badak archive; return ``(header, arrays)``, arrays in file order.
 
+    The zip structure is checked before any data is read (see
+    :mod:`badak.persistence.zipreader`), so that reading takes at most about the size of the
+    file in memory, whatever sizes the file claims.
+
     Raises
     ------
     FileNotFoundError
@@ -211,11 +231,16 @@ def read_archive(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
     """
     where = os.fspath(path)
     with open(where, "rb") as f:
+        file_size = os.fstat(f.fileno()).st_size
         try:
-            return _read(f, where)
+            return _read(f, file_size, where)
         except ModelFileError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
-                UnicodeDecodeError, SyntaxError, RecursionError) as e:
+        except MemoryError as e:
+            raise ModelFileError(f"{where}: reading it needs more memory than is available "
+                                 f"({e})") from e
+        except (ZipLayoutError, zlib.error, EOFError, ValueError, KeyError, IndexError,
+                TypeError, OverflowError, struct.error, RuntimeError, NotImplementedError,
+                SyntaxError, RecursionError, UnicodeDecodeError) as e:
             # a bad CRC-32, a damaged local header, an unparsable .npy header, a short read
             raise ModelFileError(f"{where} is truncated or corrupted: {e}") from e

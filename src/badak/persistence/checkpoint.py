@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from badak._validation import check_positive_int
+from badak._validation import check_bool, check_positive_int
 from badak.persistence.archive import ModelFileError, read_archive, write_archive
 from badak.persistence.model_file import decode_model, decode_optimizer, encode_model, to_json
 
@@ -259,12 +259,21 @@ def _decode_rng(entry, where: str) -> dict | None:
         for state in states.values():
             _new_generator(state)          # a state that cannot be set is refused now
         return states["rng"] if entry["single"] is True else states
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
-        raise ModelFileError(f"{where}: its random generator state is malformed ({e})") from e
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, IndexError,
+            MemoryError) as e:
+        # e.g. an MT19937 key of 5 numbers instead of 624 (IndexError inside NumPy)
+        raise ModelFileError(f"{where}: its random generator state is malformed "
+                             f"({type(e).__name__}: {e})") from e
 
 
-def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
+def load_checkpoint(path: str | os.PathLike, *, allow_nonfinite: bool = False) -> Checkpoint:
     """Load a checkpoint written by :func:`save_checkpoint` (or a model file from ``save``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    allow_nonfinite : bool, default=False
+        Load parameters and optimizer state holding NaN or inf anyway (see :func:`badak.load`).
 
     Returns
     -------
@@ -280,9 +289,10 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         If the file is truncated, corrupted, not a badak file, or does not fit its architecture.
     """
     where = os.fspath(path)
+    allow_nonfinite = check_bool("allow_nonfinite", allow_nonfinite)
     header, arrays = read_archive(where)
-    model = decode_model(header, arrays, where)
-    optimizer_state = decode_optimizer(header, arrays, where)
+    model = decode_model(header, arrays, where, allow_nonfinite)
+    optimizer_state = decode_optimizer(header, arrays, where, allow_nonfinite)
     section = header.get("checkpoint") or {}
     metadata = header.get("metadata") or {}
     if not (isinstance(section, dict) and isinstance(metadata, dict)

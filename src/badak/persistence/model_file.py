@@ -21,6 +21,7 @@ JSON header, so that loading a file can never execute code.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 
@@ -28,6 +29,7 @@ import numpy as np
 
 import badak
 from badak import nn
+from badak._validation import check_bool
 from badak.persistence.archive import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -59,6 +61,36 @@ def _manifest(arrays: dict[str, np.ndarray]) -> list[dict]:
             for name, a in arrays.items()]
 
 
+def _check_rebuildable(architecture: dict) -> None:
+    """Refuse, at save time, a module whose config its class cannot be rebuilt from.
+
+    A registered class without ``get_config`` stores ``{}``; rebuilding it would call the
+    constructor without its required arguments, and the file could never be loaded. Classes
+    with their own ``from_config`` (containers) are trusted to read what they wrote.
+    """
+    stack = [architecture]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+            cls = nn.MODULES.get(value.get("class"))
+            args = value.get("config")
+            if cls is None or not isinstance(args, dict) or \
+                    getattr(cls.from_config, "__func__", None) is not \
+                    nn.Module.from_config.__func__:
+                continue
+            try:
+                inspect.signature(cls.__init__).bind(None, **args)
+            except TypeError as e:
+                raise TypeError(
+                    f"{cls.__name__} cannot be saved: a saved model is rebuilt as "
+                    f"{cls.__name__}(**get_config()), and its get_config() returns {args!r}, "
+                    f"which {cls.__name__}.__init__ does not accept ({e}). Implement "
+                    f"{cls.__name__}.get_config() to return its constructor arguments") from e
+
+
 def encode_model(model, optimizer=None, metadata: dict | None = None
                  ) -> tuple[dict, dict[str, np.ndarray]]:
     """Return ``(header, arrays)`` describing ``model`` and optionally ``optimizer``."""
@@ -68,14 +100,20 @@ def encode_model(model, optimizer=None, metadata: dict | None = None
     if metadata is not None and not isinstance(metadata, dict):
         raise TypeError(f"metadata must be a dict or None; received metadata of type "
                         f"{type(metadata).__name__}")
-    params = {name: np.array(a) for name, a in model.state_dict().items()}
+    architecture = to_json("the model's configuration", nn.module_to_config(model))
+    _check_rebuildable(architecture)
+    # native byte order (a parameter made big-endian by hand is stored as its values)
+    params = {name: np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("="))
+              for name, a in model.state_dict().items()}
+    frozen = [name for name, p in model.named_parameters() if not p.requires_grad]
     header = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "badak_version": badak.__version__,
-        "architecture": to_json("the model's configuration", nn.module_to_config(model)),
+        "architecture": architecture,
         "training": bool(model.training),
         "parameters": _manifest(params),
+        "frozen": frozen,
         "metadata": to_json("metadata", metadata or {}),
         "optimizer": None,
         "checkpoint": None,
@@ -144,26 +182,15 @@ def _objects(config) -> list[dict]:
     return found
 
 
-def _count(value) -> int:
-    """A positive int from a config, else 0 (the layer's own check reports bad values)."""
-    return value if type(value) is int and value > 0 else 0
-
-
-def _declared_weights(objects: list[dict]) -> int:
-    """The numbers in the weight matrices the config's Linear, Maxout and MLP layers declare: a
-    lower bound of what building it allocates, read before building it."""
-    total = 0
-    for obj in objects:
-        kind, args = obj.get("class"), obj.get("config")
-        if not isinstance(args, dict):
-            continue
-        if kind in ("Linear", "Maxout"):
-            total += _count(args.get("in_features")) * _count(args.get("out_features")) * \
-                (_count(args.get("pieces", 2)) if kind == "Maxout" else 1)
-        elif kind == "MLP" and isinstance(args.get("sizes"), list):
-            sizes = [_count(n) for n in args["sizes"]]
-            total += sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    return total
+def _check_finite(arrays: dict[str, np.ndarray], what: str, where: str) -> None:
+    """Refuse NaN or inf in ``arrays``: such a model predicts nonsense without an error."""
+    for name, a in arrays.items():
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            bad = int(a.size - np.count_nonzero(np.isfinite(a)))
+            raise ModelFileError(
+                f"{where}: {what} {name!r} holds {bad} NaN or infinite value(s) out of "
+                f"{a.size}; such a model gives meaningless predictions. Pass "
+                "allow_nonfinite=True to load it anyway (to inspect it)")
 
 
 # A file whose architecture declares much more than it stores is refused before anything is
@@ -172,7 +199,8 @@ def _declared_weights(objects: list[dict]) -> int:
 _SLACK = 1 << 20
 
 
-def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
+def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str,
+                 allow_nonfinite: bool = False):
     """Rebuild the module described by ``header`` and load its ``param/`` arrays into it."""
     check_entries(header, arrays, where)
     architecture = header.get("architecture")
@@ -188,17 +216,20 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
             f"registered badak modules (known: {', '.join(sorted(nn.MODULES))}); badak only "
             "builds registered classes and never imports names found in a file")
     stored = sum(a.size for name, a in arrays.items() if name.startswith("param/"))
-    declared = _declared_weights(objects)
-    if declared > 4 * stored + _SLACK:
-        raise ModelFileError(f"{where}: its architecture declares weight matrices of "
-                             f"{declared:,} numbers, but the file stores only {stored:,} parameter "
-                             "values; it is refused before anything is built")
     # Building the layers draws initial weights; put badak's default generator back afterwards,
     # so that loading a model does not shift the random stream of the script that loads it.
     saved_state = default_generator().bit_generator.state
     try:
-        model = nn.module_from_config(architecture)
-    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as e:
+        declared = nn.registry.declared_parameter_count(architecture)
+        if declared > 4 * stored + _SLACK:
+            raise ModelFileError(f"{where}: its architecture declares parameters of "
+                                 f"{declared:,} numbers, but the file stores only {stored:,} "
+                                 "parameter values; it is refused before anything is built")
+        with np.errstate(all="ignore"):     # initial weights, overwritten by the file's below
+            model = nn.module_from_config(architecture)
+    except ModelFileError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError, OverflowError) as e:
         raise ModelFileError(f"{where}: its architecture cannot be built: {e}") from e
     except MemoryError as e:
         raise ModelFileError(f"{where}: its architecture needs more memory than is available "
@@ -207,9 +238,8 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
         default_generator().bit_generator.state = saved_state
 
     saved = {name[len("param/"):]: a for name, a in arrays.items() if name.startswith("param/")}
-    dtypes = {a.dtype for a in saved.values()}
-    if len(dtypes) == 1 and next(iter(dtypes)).kind == "f":
-        model.to(dtypes.pop())      # a model trained in float64 is loaded in float64
+    if not allow_nonfinite:
+        _check_finite(saved, "parameter", where)
     needed = model.state_dict()
     missing = [name for name in needed if name not in saved]
     if missing:
@@ -219,22 +249,36 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str):
     if unexpected:
         raise ModelFileError(f"{where}: the file holds the parameters {unexpected}, which the "
                              "architecture does not have")
+    own = dict(model.named_parameters())
     for name, a in saved.items():
         if a.shape != needed[name].shape:
             raise ModelFileError(f"{where}: parameter {name!r} has shape {a.shape} in the file "
                                  f"but the architecture needs {needed[name].shape}")
-        if a.dtype != needed[name].dtype:
-            raise ModelFileError(f"{where}: parameter {name!r} has dtype {a.dtype} in the file "
-                                 f"but the architecture needs {needed[name].dtype}")
-    try:
-        model.load_state_dict(saved)
-    except (TypeError, ValueError, KeyError) as e:
-        raise ModelFileError(f"{where}: its parameters do not fit the architecture: {e}") from e
+        if name in own and a.dtype.kind != "f":
+            raise ModelFileError(f"{where}: parameter {name!r} has dtype {a.dtype} in the file; "
+                                 "parameters are floating point")
+    frozen = header.get("frozen", [])
+    if not (isinstance(frozen, list) and all(name in own for name in frozen)):
+        raise ModelFileError(f"{where}: the header's 'frozen' entry must list parameter names; "
+                             f"received {str(frozen)[:200]}")
+    # Each parameter takes the dtype it was saved with (a model can mix float32 and float64);
+    # the arrays were read into fresh memory, so the parameters own them.
+    for name, p in own.items():
+        p.data = saved[name]
+        p.grad = None
+        p.requires_grad = name not in frozen
+    buffers = {name: a for name, a in saved.items() if name not in own}
+    if buffers:
+        try:
+            model.load_state_dict({**{n: p.data for n, p in own.items()}, **buffers})
+        except (TypeError, ValueError, KeyError) as e:
+            raise ModelFileError(f"{where}: its arrays do not fit the architecture: {e}") from e
     model.train(bool(header.get("training", False)))
     return model
 
 
-def decode_optimizer(header: dict, arrays: dict[str, np.ndarray], where: str) -> dict | None:
+def decode_optimizer(header: dict, arrays: dict[str, np.ndarray], where: str,
+                     allow_nonfinite: bool = False) -> dict | None:
     """The optimizer state dict stored in the file (for ``Optimizer.load_state_dict``), or None."""
     optimizer = header.get("optimizer")
     if optimizer is None:
@@ -245,6 +289,8 @@ def decode_optimizer(header: dict, arrays: dict[str, np.ndarray], where: str) ->
         raise ModelFileError(f"{where}: the header's optimizer entry is malformed (expected "
                              "'class', 'hyperparameters' and 'step_count')")
     arrays = {item["name"]: arrays["optim/" + item["name"]] for item in optimizer["state"]}
+    if not allow_nonfinite:
+        _check_finite(arrays, "optimizer state array", where)
     return {**{k: v for k, v in optimizer.items() if k != "state"}, "state": arrays}
 
 
@@ -268,9 +314,14 @@ def save(model, path: str | os.PathLike, optimizer=None, metadata: dict | None =
     Raises
     ------
     TypeError
-        If ``model`` is not a badak module, or ``metadata`` is not JSON-serialisable.
+        If ``model`` is not a badak module, ``metadata`` is not JSON-serialisable, or a module
+        could not be rebuilt from its config (a registered custom module without
+        ``get_config``): refused now rather than when the file is loaded.
     FileNotFoundError
         If the directory of ``path`` does not exist.
+    IsADirectoryError, ValueError
+        If ``path`` is a directory, or a device, FIFO or socket (see
+        :func:`~badak.persistence.atomic_write`).
 
     Examples
     --------
@@ -282,13 +333,22 @@ def save(model, path: str | os.PathLike, optimizer=None, metadata: dict | None =
     write_archive(path, header, arrays)
 
 
-def load(path: str | os.PathLike):
+def load(path: str | os.PathLike, *, allow_nonfinite: bool = False):
     """Load a model saved with :func:`save` (or :func:`save_checkpoint`).
 
     The architecture is rebuilt from registered badak module classes only, the parameters are
-    checked against it (names, shapes, dtypes) and loaded, and the train/eval mode is restored.
-    No code from the file is ever executed. Loading does not consume numbers from badak's
-    default random generator.
+    checked against it (names, shapes, dtypes) and loaded with the dtype they were saved with,
+    frozen parameters (``requires_grad=False``) come back frozen, and the train/eval mode is
+    restored. No code from the file is ever executed. Loading does not consume numbers from
+    badak's default random generator, and uses memory of about the size of the file plus the
+    model, whatever sizes a damaged or forged file claims.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    allow_nonfinite : bool, default=False
+        A file whose parameters hold NaN or inf (a diverged run) is refused by default, since
+        such a model predicts nonsense; pass True to load it anyway, to inspect it.
 
     Returns
     -------
@@ -299,9 +359,10 @@ def load(path: str | os.PathLike):
     FileNotFoundError
         If ``path`` does not exist.
     ModelFileError
-        If the file is not a badak model file (a pickle, say), is truncated or corrupted, or its
-        parameters do not fit its architecture; the message says which.
+        If the file is not a badak model file (a pickle, say), is truncated or corrupted, its
+        parameters do not fit its architecture or are not finite; the message says which.
     """
     where = os.fspath(path)
+    allow_nonfinite = check_bool("allow_nonfinite", allow_nonfinite)
     header, arrays = read_archive(where)
-    return decode_model(header, arrays, where)
+    return decode_model(header, arrays, where, allow_nonfinite)
