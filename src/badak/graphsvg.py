@@ -36,7 +36,7 @@ __all__ = ["GraphEdge", "GraphLayout", "GraphNode", "layout_trace", "render_matp
 _CHAR_W = 7.0  # px per character at font-size 12 (a fair mean for sans-serif digits)
 _NODE_H = {"tensor": 44.0, "op": 30.0}
 _ROW_GAP = 34.0
-_COL_GAP = 120.0  # room for the edge labels between columns
+_COL_GAP = 170.0  # room for the edge labels between columns
 _MARGIN = 20.0
 _LEGEND = (("value", "black: forward value (→)"),
            ("grad", "red: gradient passed back (←) = upstream × local"),
@@ -225,7 +225,8 @@ def _svg(lay: GraphLayout) -> str:
     nodes = lay.nodes
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{lay.width:.0f}" '
            f'height="{lay.height:.0f}" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
-           f'font-family="NanumGothic, Helvetica, Arial, sans-serif" class="badak-graph">',
+           'font-family="BadakHangul, NanumGothic, Helvetica, Arial, sans-serif" '
+           'class="badak-graph">',
            '<defs><marker id="fwd" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker>'
            '</defs>',
