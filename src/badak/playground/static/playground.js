@@ -48,8 +48,9 @@ const boundary = el("canvas", {id: "boundary", width: "300", height: "300", "dat
 const curve = el("canvas", {id: "curve", width: "300", height: "90"});
 const trainOut = el("span", {"data-testid": "train-loss", text: "–"});
 const testOut = el("span", {"data-testid": "test-loss", text: "–"});
+const overfit = el("div", {class: "note", "data-testid": "overfitting"});
 const outPanel = el("div", {class: "panel"}, el("h3", {text: T("output")}),
-  el("div", {}, T("train_loss") + ": ", trainOut), el("div", {}, T("test_loss") + ": ", testOut),
+  el("div", {}, T("train_loss") + ": ", trainOut), el("div", {}, T("test_loss") + ": ", testOut), overfit,
   curve, boundary, el("div", {class: "note", text: T("click_point")}),
   el("div", {class: "bar", style: "margin-top:6px"},
     el("button", {"data-testid": "export-code", text: T("export_code"), onclick: () => { location.href = "/api/export?sid=" + sid; }}),
@@ -108,7 +109,7 @@ function toggle() {
 async function loop() {
   while (playing) {
     try {
-      const res = await api("/api/train", {sid, budget_ms: 30, neurons: frame % 3 === 0});
+      const res = await api("/api/train", {sid, budget_ms: 15, neurons: frame % 3 === 0});
       frame++; render(res.state);
     } catch (e) { playing = false; playBtn.textContent = T("play"); break; }
     await new Promise(r => requestAnimationFrame(r));
@@ -126,13 +127,17 @@ async function doReset() {
 
 function fmt(v) { return v === null || v === undefined ? "–" : v.toFixed(3); }
 
+let renders = 0;
 function render(s) {
-  state = s;
+  state = s; renders++;
   epochOut.textContent = String(s.epoch);
   trainOut.textContent = fmt(s.train_loss); testOut.textContent = fmt(s.test_loss);
+  overfit.textContent = s.epoch > 50 && s.test_loss > 1.5 * s.train_loss + 0.02 ? T("overfitting") : "";
   drawBoundary(s); drawCurve(s);
-  if (s.neurons || !network.dataset.layout) drawNetwork(s);
-  else updateEdges(s);
+  const key = s.config.features.join(",") + "|" + s.config.hidden.join(",") + "|" + s.weights.length;
+  if (network.dataset.layout !== key) drawNetwork(s, key);
+  if (s.neurons) updateMaps(s);
+  updateEdges(s);
 }
 
 function drawBoundary(s) {
@@ -164,7 +169,7 @@ function drawCurve(s) {
 
 const BOX = 40, COL = 110, ROW = 52;
 function layerSizes(s) { return [FEATURES.length, ...s.config.hidden, 1]; }
-function drawNetwork(s) {
+function drawNetwork(s, key) {
   network.innerHTML = "";
   const sizes = [s.config.features.length, ...s.config.hidden, 1];
   const tallest = Math.max(FEATURES.length, ...sizes);
@@ -173,7 +178,7 @@ function drawNetwork(s) {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("width", network.style.width); svg.setAttribute("height", network.style.height);
   svg.style.position = "absolute"; network.append(svg);
-  network.dataset.layout = "1";
+  network.dataset.layout = key;
   const pos = (l, i) => [l * COL + BOX, 20 + i * ROW + BOX / 2];
   // edges, one per weight: colour by sign, width by size; a tooltip shows the formula
   s.weights.forEach((layer, l) => {
@@ -200,7 +205,7 @@ function drawNetwork(s) {
     network.append(c);
     const cap = el("div", {class: "caption", text: label}); cap.style.left = "0px"; cap.style.width = BOX + "px";
     cap.style.top = (parseInt(c.style.top) - 13) + "px"; network.append(cap);
-    if (on && s.neurons) drawMap(c, s.neurons[0][k], s.neuron_grid);
+    if (on) c.dataset.layer = "0", c.dataset.unit = String(k);
   });
   sizes.slice(1).forEach((n, li) => {
     for (let j = 0; j < n; j++) {
@@ -209,21 +214,26 @@ function drawNetwork(s) {
       c.addEventListener("mousemove", (e) => tip(e, neuronText(li, j)));
       c.addEventListener("mouseleave", () => { $("#tooltip").hidden = true; });
       network.append(c);
-      if (li + 1 < sizes.length - 1 && s.neurons && s.neurons[li + 1]) drawMap(c, s.neurons[li + 1][j], s.neuron_grid);
-      else if (li + 1 === sizes.length - 1) drawMap(c, s.boundary, s.grid);
     }
   });
-  updateEdges(s);
+  edgeLines = Array.from(network.querySelectorAll("line.edge"));
+  outCanvas = network.querySelector(`canvas[data-layer="${s.config.hidden.length + 1}"]`);
+}
+let edgeLines = [], outCanvas = null;
+function updateMaps(s) {  // each input feature's and hidden neuron's output over the plane
+  for (const c of network.querySelectorAll("canvas[data-layer]")) {
+    const l = +c.dataset.layer, j = +c.dataset.unit;
+    if (s.neurons[l] && s.neurons[l][j] && l <= s.config.hidden.length) drawMap(c, s.neurons[l][j], s.neuron_grid);
+  }
 }
 function updateEdges(s) {
-  for (const line of network.querySelectorAll("line.edge")) {
+  for (const line of edgeLines) {
     const w = s.weights[+line.dataset.l].W[+line.dataset.i][+line.dataset.j];
     const [r, g, b] = colour(Math.tanh(w));
     line.setAttribute("stroke", `rgb(${r},${g},${b})`);
     line.setAttribute("stroke-width", String(Math.min(1 + Math.abs(w) * 2, 8)));
   }
-  const out = network.querySelector(`canvas[data-layer="${s.config.hidden.length + 1}"]`);
-  if (out) drawMap(out, s.boundary, s.grid);
+  if (outCanvas) drawMap(outCanvas, s.boundary, s.grid);
 }
 function inputName(l, i) {
   if (l === 0) return FEATURES.find(f => f[0] === state.config.features[i])[1];
@@ -258,5 +268,5 @@ async function showSample(set, index) {
   const g = await api(`/api/sample?sid=${sid}&set=${set}&index=${index}`);
   stepper.show(g);
 }
-window.playground = {showSample, state: () => state};
+window.playground = {showSample, state: () => state, renders: () => renders};
 start();
