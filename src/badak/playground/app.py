@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -105,6 +106,15 @@ async def _json_body(request: Request) -> dict:
     return data
 
 
+async def _locked(session: Session, work):
+    """Run ``work()`` in a worker thread (training must not block the server's event loop)
+    while holding the session's lock (one request at a time per session)."""
+    def run():
+        with session.lock:
+            return work()
+    return await run_in_threadpool(run)
+
+
 def _number(params, name: str, default: float, low: float, high: float) -> float:
     raw = params.get(name)
     if raw is None or raw == "":
@@ -150,17 +160,19 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
     async def new_session(request: Request):
         body = await _json_body(request)
         config = parse_config(body.get("config", {}))
-        session = Session(config)
+        session = await run_in_threadpool(Session, config)
         sid = store.add(session)
-        return {"sid": sid, "state": session.state(data=True)}
+        return {"sid": sid, "state": await run_in_threadpool(session.state, True, True)}
 
     async def update(request: Request):
         body = await _json_body(request)
         s = store.get(body.get("sid"))
-        with s.lock:
+
+        def work():
             config = parse_config(body.get("config", {}), s.config)
             rebuilt = s.update(config)
             return {"rebuilt": rebuilt, "state": s.state(data=rebuilt)}
+        return await _locked(s, work)
 
     async def train(request: Request):
         body = await _json_body(request)
@@ -169,16 +181,20 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
         epochs = body.get("epochs")
         if epochs is not None:
             epochs = int(_number(body, "epochs", 1, 1, 100))
-        with s.lock:
+
+        def work():
             done = s.train(epochs=epochs, budget_s=budget)
             return {"trained": done, "state": s.state(neurons=bool(body.get("neurons", True)))}
+        return await _locked(s, work)
 
     async def reset(request: Request):
         body = await _json_body(request)
         s = store.get(body.get("sid"))
-        with s.lock:
+
+        def work():
             s.reset()
             return {"state": s.state(data=True)}
+        return await _locked(s, work)
 
     async def upload(request: Request):
         from badak.playground.data import parse_csv
@@ -193,11 +209,13 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
             if len(data) > MAX_UPLOAD:
                 raise ApiError(f"the CSV file is too large (at most {MAX_UPLOAD} bytes)", 413)
         parsed = parse_csv(data)
-        with s.lock:
+
+        def work():
             s.csv_data = parsed
             s.update(parse_config({"dataset": "csv"}, s.config))
             s.reset()
             return {"state": s.state(data=True)}
+        return await _locked(s, work)
 
     async def sample(request: Request):
         q = request.query_params
@@ -206,8 +224,7 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
         if which not in ("train", "test"):
             raise ApiError(f"set must be train or test; received set={which[:20]!r}")
         index = int(_number(q, "index", 0, 0, 10 ** 6))
-        with s.lock:
-            return s.sample_graph(which, index)
+        return await _locked(s, lambda: s.sample_graph(which, index))
 
     async def export(request: Request):
         from badak.playground.export import python_code
@@ -222,10 +239,13 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
         import badak
 
         s = store.get(request.query_params.get("sid"))
-        with s.lock, tempfile.TemporaryDirectory() as d:
-            path = Path(d) / "playground-model.npz"
-            badak.save(s.model, path, metadata={"playground": s.config.to_dict()})
-            data = path.read_bytes()
+
+        def work():
+            with tempfile.TemporaryDirectory() as d:
+                path = Path(d) / "playground-model.npz"
+                badak.save(s.model, path, metadata={"playground": s.config.to_dict()})
+                return path.read_bytes()
+        data = await _locked(s, work)
         return Response(data, media_type="application/octet-stream",
                         headers={"Content-Disposition":
                                  'attachment; filename="playground-model.npz"'})
@@ -236,31 +256,35 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
         q = dict(request.query_params)
         q.pop("lang", None)
         expr = q.pop("expr", None)
-        return expression_graph(expr, q)
+        return await run_in_threadpool(expression_graph, expr, q)
 
     async def perceptron(request: Request):
         from badak.playground.lessons import perceptron_run
 
         q = request.query_params
-        return perceptron_run(q.get("gate", "and"), _number(q, "lr", 0.1, 1e-4, 10),
-                              int(_number(q, "epochs", 20, 1, 200)))
+        return await run_in_threadpool(perceptron_run, q.get("gate", "and"),
+                                       _number(q, "lr", 0.1, 1e-4, 10),
+                                       int(_number(q, "epochs", 20, 1, 200)))
 
     async def descent(request: Request):
         from badak.playground.lessons import descent_run, zigzag_run
 
         q = request.query_params
         if q.get("zigzag") == "1":
-            return zigzag_run(_number(q, "lr", 0.9, 1e-4, 1.0),
-                              int(_number(q, "steps", 40, 1, 200)))
-        return descent_run(q.get("f", "x**2"), _number(q, "x0", 3.0, -1e6, 1e6),
-                           _number(q, "lr", 0.1, 1e-6, 10),
-                           int(_number(q, "steps", 20, 0, 500)), q.get("method", "gd"))
+            return await run_in_threadpool(zigzag_run, _number(q, "lr", 0.9, 1e-4, 1.0),
+                                           int(_number(q, "steps", 40, 1, 200)))
+        return await run_in_threadpool(descent_run, q.get("f", "x**2"),
+                                       _number(q, "x0", 3.0, -1e6, 1e6),
+                                       _number(q, "lr", 0.1, 1e-6, 10),
+                                       int(_number(q, "steps", 20, 0, 500)),
+                                       q.get("method", "gd"))
 
     async def activation(request: Request):
         from badak.playground.lessons import activation_curve
 
         q = request.query_params
-        return activation_curve(q.get("name", "sigmoid"), _number(q, "param", 0.1, 0, 10))
+        return await run_in_threadpool(activation_curve, q.get("name", "sigmoid"),
+                                       _number(q, "param", 0.1, 0, 10))
 
     async def i18n(request: Request):
         return TEXT[pick_language(request.query_params.get("lang"), "")]
