@@ -102,6 +102,12 @@ def test_train_xor_from_a_url_and_the_loss_falls(page):
     page.get_by_test_id("play").click()
     assert loss(page) < before * 0.7
     assert page.locator("#network canvas.neuron").count() >= 2 + 4 + 2 + 1
+    # an edge's tooltip: its weight and the neuron's formula with the numbers plugged in
+    w = page.evaluate("window.playground.state().weights[0].W[0][0]")
+    page.locator("#network line.edge").first.dispatch_event("mousemove", {"clientX": 5,
+                                                                           "clientY": 5})
+    tip = page.locator("#tooltip").text_content()
+    assert f"w = {w:.4f}" in tip and "h1_1 = tanh(" in tip and "·x₁" in tip
 
 
 def test_learning_rate_changes_mid_training_without_reset(page):

@@ -43,7 +43,7 @@
     ctx.fillStyle = "#c62828"; ctx.fillText(T("tangent"), 8, 14);
   }
   async function zigzag() {
-    const r = await api(`/api/descent?zigzag=1&lr=${Math.min(+lr.value, 0.95)}&steps=40`).catch(() => null);
+    const r = await api("/api/descent?zigzag=1&lr=0.95&steps=40").catch(() => null);  // Saito §6.1: SGD, α = 0.95
     if (!r) return;
     const ctx = zz.getContext("2d"), W = 520, H = 200, X = v => W / 2 + v * 30, Y = v => H / 2 - v * 60;
     ctx.clearRect(0, 0, W, H);
