@@ -54,7 +54,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, headless=True,
                                         args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, bypass_csp=True)
             print(f"{'setup':48s} {'epochs/s':>9s} {'redraws/s':>10s}  target")
             for name, path, epochs_target, redraw_target in SETUPS:
                 page.goto(url + path)

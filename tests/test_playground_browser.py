@@ -60,7 +60,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    # bypass_csp: Playwright polls wait_for_function with eval, which the pages' CSP forbids
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, bypass_csp=True)
     outside, problems = [], []
 
     def only_local(route):
@@ -150,6 +151,11 @@ def test_sample_graph_in_the_playground(page):
     assert page.locator("g.node[data-node=b2]").count() == 1
     page.get_by_test_id("backward-step").click()
     assert "L" in page.get_by_test_id("graph-explain").text_content()
+    page.get_by_test_id("add-layer").click()                   # 3 -> 3,4: a new network
+    page.wait_for_function("window.playground.state().config.hidden.length === 2")
+    assert page.get_by_test_id("hidden").input_value() == "3,4"
+    page.get_by_test_id("remove-layer").click()
+    page.wait_for_function("window.playground.state().config.hidden.length === 1")
 
 
 def test_perceptron_page_fails_on_xor(page):
@@ -205,3 +211,22 @@ def test_descent_and_activation_pages(page):
     page.goto(page.server + "/activations?name=relu")
     page.get_by_test_id("activation-plot").wait_for()
     assert page.get_by_test_id("activation").input_value() == "relu"
+
+
+def test_pages_work_under_their_content_security_policy(browser, server):
+    context = browser.new_context()            # CSP enforced: nothing may load from elsewhere
+    problems = []
+    pg = context.new_page()
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        for path in ["/?dataset=xor", "/graph", "/perceptron", "/descent", "/activations"]:
+            pg.goto(server + path)
+            pg.locator("#app > *").first.wait_for()
+        pg.goto(server + "/graph")
+        pg.locator("g.node").first.wait_for()
+        pg.get_by_test_id("backward-step").click()
+        assert "1 × 200 = 200" in pg.get_by_test_id("graph-explain").text_content()
+    finally:
+        context.close()
+    assert problems == []

@@ -42,6 +42,7 @@ def test_pages_are_served_in_both_languages(client, path, lang):
     assert TEXT[lang]["nav_graph"] in r.text
     assert "http://" not in r.text.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
 
 
 def test_language_follows_the_browser_unless_asked():

@@ -40,6 +40,14 @@ MAX_BODY = 64 * 1024  # bytes of a JSON request
 MAX_UPLOAD = 1_000_000  # bytes of a CSV upload
 MAX_SESSIONS = 32
 SESSION_TTL_S = 30 * 60
+# Pages may load nothing from elsewhere: the browser itself refuses any other host.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self' 'unsafe-inline'; connect-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+}
 PAGES = ("playground", "graph", "perceptron", "descent", "activations")
 
 
@@ -144,7 +152,7 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
                     .replace("{{title}}", TEXT[lang]["title_" + name])
                     .replace("{{text}}", json.dumps(TEXT[lang], ensure_ascii=False)
                              .replace("</", "<\\/")))
-            return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+            return HTMLResponse(html, headers=PAGE_HEADERS)
         return endpoint
 
     def api(fn):

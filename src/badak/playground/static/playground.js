@@ -8,6 +8,7 @@ const FEATURES = [["x1", "x₁"], ["x2", "x₂"], ["x1sq", "x₁²"], ["x2sq", "
 const KEYS = ["dataset", "noise", "ratio", "points", "batch", "features", "hidden", "activation", "optimizer", "lr", "reg", "regrate", "seed"];
 const app = $("#app");
 let sid = null, state = null, playing = false, frame = 0, data = null, features = ["x1", "x2"];
+let chosen = null;  // the sample whose graph is shown: [x1, x2]
 
 function select(id, options, testid) {
   return el("select", {id, "data-testid": testid || id}, ...options.map(o => el("option", {value: o, text: o})));
@@ -36,7 +37,15 @@ app.append(el("div", {class: "bar"},
   playBtn, stepBtn, resetBtn, field(T("epoch"), epochOut),
   field(T("learning_rate"), controls.lr), field(T("activation"), controls.activation),
   field(T("optimizer"), controls.optimizer), field(T("regularization"), controls.reg),
-  field(T("reg_rate"), controls.regrate), field(T("hidden"), controls.hidden)));
+  field(T("reg_rate"), controls.regrate), field(T("hidden"), controls.hidden),
+  el("button", {"data-testid": "add-layer", title: "+1 " + T("hidden"), text: "+", onclick: () => changeLayers(1)}),
+  el("button", {"data-testid": "remove-layer", title: "−1 " + T("hidden"), text: "−", onclick: () => changeLayers(-1)})));
+function changeLayers(delta) {  // add a layer of 4 units or remove the last one (0–8 layers)
+  const sizes = controls.hidden.value.split(",").map(v => v.trim()).filter(v => v !== "");
+  if (delta > 0 && sizes.length < 8) sizes.push("4");
+  if (delta < 0) sizes.pop();
+  controls.hidden.value = sizes.join(","); update();
+}
 app.append(el("div", {class: "bar", style: "margin-top:8px"},
   field(T("dataset"), controls.dataset), field(T("noise"), controls.noise), field(T("ratio"), controls.ratio),
   field(T("points"), controls.points), field(T("batch"), controls.batch), field(T("seed"), controls.seed),
@@ -122,7 +131,7 @@ async function stepOnce() {
 async function doReset() {
   if (playing) toggle();
   clearError();
-  const res = await api("/api/reset", {sid}); data = res.state; render(res.state);
+  const res = await api("/api/reset", {sid}); data = res.state; chosen = null; render(res.state);
 }
 
 function fmt(v) { return v === null || v === undefined ? "–" : v.toFixed(3); }
@@ -152,6 +161,10 @@ function drawBoundary(s) {
       ctx.beginPath(); ctx.arc(toPx(x1), W - toPx(x2), 3, 0, 7);
       ctx.fillStyle = `rgb(${r},${g},${b})`; ctx.fill(); ctx.strokeStyle = stroke; ctx.lineWidth = 1; ctx.stroke();
     }
+  }
+  if (chosen) {
+    ctx.beginPath(); ctx.arc(toPx(chosen[0]), W - toPx(chosen[1]), 8, 0, 7);
+    ctx.strokeStyle = "#d50000"; ctx.lineWidth = 2.5; ctx.stroke(); ctx.lineWidth = 1;
   }
 }
 function drawCurve(s) {
@@ -266,7 +279,7 @@ boundary.addEventListener("click", async (e) => {
 });
 async function showSample(set, index) {
   const g = await api(`/api/sample?sid=${sid}&set=${set}&index=${index}`);
-  stepper.show(g);
+  chosen = g.point; stepper.show(g); if (state) drawBoundary(state);
 }
 window.playground = {showSample, state: () => state, renders: () => renders};
 start();
