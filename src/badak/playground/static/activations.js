@@ -3,7 +3,7 @@
 (function () {
   const app = $("#app"), q = query();
   const ACTS = ["step", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "maxout"];
-  const name = el("select", {"data-testid": "activation"}, ...ACTS.map(a => el("option", {value: a, text: a})));
+  const name = el("select", {"data-testid": "activation"}, ...ACTS.map(a => el("option", {value: a, text: B.T["opt_" + a] || a})));
   name.value = ACTS.includes(q.get("name")) ? q.get("name") : "sigmoid";
   const param = el("input", {type: "range", "data-testid": "param", min: "0", max: "2", step: "0.05", value: "0.1"});
   const pOut = el("span", {});

@@ -11,7 +11,7 @@ let sid = null, state = null, playing = false, frame = 0, data = null, features 
 let chosen = null;  // the sample whose graph is shown: [x1, x2]
 
 function select(id, options, testid) {
-  return el("select", {id, "data-testid": testid || id}, ...options.map(o => el("option", {value: o, text: o})));
+  return el("select", {id, "data-testid": testid || id}, ...options.map(o => el("option", {value: o, text: B.T["opt_" + o] || o})));
 }
 function field(label, input) { return el("label", {}, label, input); }
 function num(id, attrs) { return el("input", Object.assign({id, type: "number", step: "any", "data-testid": id}, attrs || {})); }
