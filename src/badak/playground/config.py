@@ -8,7 +8,7 @@ parameter, what is allowed and what was received. The page shows that message.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 from badak.playground.data import DATASETS, FEATURES
 
@@ -45,11 +45,9 @@ class Config:
     reg: str = "none"
     regrate: float = 0.0
     seed: int = 1
-    extra: dict = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d.pop("extra")
         d["features"] = list(self.features)
         d["hidden"] = list(self.hidden)
         return d

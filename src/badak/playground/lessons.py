@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from badak.explain import format_value, trace
-from badak.graphsvg import layout_trace
+from badak.playground.graphdata import graph_payload
 
 __all__ = ["APPLE", "activation_curve", "descent_run", "expression_graph", "perceptron_run",
            "zigzag_run"]
@@ -57,20 +57,9 @@ def expression_graph(expr, values: dict) -> dict:
     if result.creator is not None:
         result.name = "out"
     tr = trace(result)
-    lay = layout_trace(tr)
-    by_step = {n.step: n.id for n in lay.nodes.values() if n.step}
-    steps = [{"step": s.index, "node": by_step.get(s.index), "op": s.symbol or s.op,
-              "output": s.output.label, "upstream": _fmt(s.upstream),
-              "inputs": [{"label": i.tensor.label, "value": _fmt(i.tensor.value),
-                          "local": i.local if isinstance(i.local, str) or i.local is None
-                          else _fmt(i.local),
-                          "passed": None if i.passed is None else _fmt(i.passed)}
-                         for i in s.inputs]} for s in tr.steps]
-    forward = [{"node": nid, "label": n.title,
-                "value": n.lines[0][0] if n.lines else ""} for nid, n in lay.nodes.items()]
     return {"expr": expr, "values": {k: _fmt(v) for k, v in numbers.items()},
-            "output": _fmt(result.data), "svg": lay.to_svg(), "steps": steps,
-            "forward": forward, "grads": {r.label: _fmt(g) for r, g in tr.leaf_grads}}
+            "output": _fmt(result.data), **graph_payload(tr),
+            "grads": {r.label: _fmt(g) for r, g in tr.leaf_grads}}
 
 
 def perceptron_run(gate: str, lr: float, epochs: int) -> dict:

@@ -20,11 +20,11 @@ import numpy as np
 
 import badak
 from badak.explain import trace
-from badak.graphsvg import layout_trace
 from badak.nn import MLP, BCEWithLogitsLoss, MSELoss
 from badak.optim import get_optimizer
 from badak.playground.config import Config, ConfigError
 from badak.playground.data import FEATURES, feature_matrix, make_dataset
+from badak.playground.graphdata import graph_payload
 
 __all__ = ["DivergedError", "Session"]
 
@@ -264,25 +264,9 @@ class Session:
             self.model.fuse = fused
         loss.name = "L"
         tr = trace(loss, names=self.model, max_elements=6)
-        lay = layout_trace(tr, max_elements=6)
-        steps = [{"step": s.index, "op": s.symbol or s.op,
-                  "node": next(n.id for n in lay.nodes.values() if n.step == s.index),
-                  "output": s.output.label, "upstream": _fmtv(s.upstream),
-                  "inputs": [{"label": i.tensor.label, "value": _fmtv(i.tensor.value),
-                              "local": i.local if isinstance(i.local, str) or i.local is None
-                              else _fmtv(i.local),
-                              "passed": None if i.passed is None else _fmtv(i.passed)}
-                             for i in s.inputs]} for s in tr.steps]
         point = self.points[idx[index]]
-        return {"svg": lay.to_svg(), "steps": steps, "loss": float(loss.item()),
-                "point": [float(point[0]), float(point[1])], "label": float(ys[index, 0]),
-                "forward": [n.id for n in lay.nodes.values()]}
-
-
-def _fmtv(v) -> str:
-    from badak.explain import format_value
-
-    return format_value(v, 6)
+        return {**graph_payload(tr), "loss": float(loss.item()),
+                "point": [float(point[0]), float(point[1])], "label": float(ys[index, 0])}
 
 
 def _finite(v: float):
