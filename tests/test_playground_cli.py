@@ -54,3 +54,10 @@ def test_serves_prints_its_url_and_stops_on_ctrl_c(host, warns):
     assert proc.returncode == 0
     assert "stopped" in err and "Traceback" not in err
     assert ("warning: listening on" in err) is warns
+
+
+def test_missing_extra_is_explained(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)     # import uvicorn -> ImportError
+    assert main(["playground", "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'badak[playground]'" in err and len(err.splitlines()) == 1
