@@ -81,6 +81,9 @@ def test_session_trains_and_xor_loss_falls(client):
         r = client.post("/api/train", json={"sid": s["sid"], "epochs": 20})
     st = r.json()["state"]
     assert st["epoch"] == 60 and st["train_loss"] < first * 0.7
+    assert [h[0] for h in st["history"]] == list(range(0, 61))
+    r = client.post("/api/train", json={"sid": s["sid"], "epochs": 2, "since": 60})
+    assert [h[0] for h in r.json()["state"]["history"]] == [61, 62]   # only what is new
     assert len(st["neurons"]) == 2 and len(st["neurons"][1]) == 4   # inputs, one hidden layer
     assert len(st["weights"]) == 2 and np.array(st["weights"][0]["W"]).shape == (2, 4)
 

@@ -189,10 +189,14 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
         epochs = body.get("epochs")
         if epochs is not None:
             epochs = int(_number(body, "epochs", 1, 1, 100))
+        since = body.get("since")
+        if since is not None:
+            since = int(_number(body, "since", 0, 0, 10 ** 9))
 
         def work():
             done = s.train(epochs=epochs, budget_s=budget)
-            return {"trained": done, "state": s.state(neurons=bool(body.get("neurons", True)))}
+            return {"trained": done, "state": s.state(neurons=bool(body.get("neurons", True)),
+                                                      since=since)}
         return await _locked(s, work)
 
     async def reset(request: Request):

@@ -223,12 +223,14 @@ class Session:
             layers.append({"W": np.round(W, 5).tolist(), "b": np.round(b, 5).tolist()})
         return layers
 
-    def state(self, neurons: bool = True, data: bool = False) -> dict:
-        """What the page needs for one frame."""
+    def state(self, neurons: bool = True, data: bool = False, since: int | None = None) -> dict:
+        """What the page needs for one frame: the loss history after epoch ``since`` (all of
+        the last 400 epochs when None), the output grid, the weights, the neurons' maps."""
         z = self._predict(self.grid)
         train, test = self.history[-1][1:]
         out = {"epoch": self.epoch, "train_loss": _finite(train), "test_loss": _finite(test),
-               "history": [[e, _finite(a), _finite(b)] for e, a, b in self.history[-400:]],
+               "history": [[e, _finite(a), _finite(b)] for e, a, b in self.history[-400:]
+                           if since is None or e > since],
                "grid": GRID, "boundary": _bytes(self._output_range(z), -1, 1),
                "task": self.task, "weights": self.weights(),
                "config": self.config.to_dict()}

@@ -118,7 +118,7 @@ function toggle() {
 async function loop() {
   while (playing) {
     try {
-      const res = await api("/api/train", {sid, budget_ms: 15, neurons: frame % 3 === 0});
+      const res = await api("/api/train", {sid, budget_ms: 15, neurons: frame % 3 === 0, since: state.epoch});
       frame++; render(res.state);
     } catch (e) { playing = false; playBtn.textContent = T("play"); break; }
     await new Promise(r => requestAnimationFrame(r));
@@ -126,7 +126,7 @@ async function loop() {
 }
 async function stepOnce() {
   if (playing) toggle();
-  try { const res = await api("/api/train", {sid, epochs: 1}); render(res.state); } catch (e) { /* shown */ }
+  try { const res = await api("/api/train", {sid, epochs: 1, since: state.epoch}); render(res.state); } catch (e) { /* shown */ }
 }
 async function doReset() {
   if (playing) toggle();
@@ -136,8 +136,14 @@ async function doReset() {
 
 function fmt(v) { return v === null || v === undefined ? "–" : v.toFixed(3); }
 
-let renders = 0;
+let renders = 0, lossHistory = [];
 function render(s) {
+  // a frame after training carries only the new epochs of the loss history
+  if (state && s.history.length && s.history[0][0] === state.epoch + 1 && s.epoch > state.epoch) {
+    lossHistory = lossHistory.concat(s.history).slice(-1000);
+  } else {
+    lossHistory = s.history.slice();
+  }
   state = s; renders++;
   epochOut.textContent = String(s.epoch);
   trainOut.textContent = fmt(s.train_loss); testOut.textContent = fmt(s.test_loss);
@@ -170,7 +176,7 @@ function drawBoundary(s) {
 function drawCurve(s) {
   const ctx = curve.getContext("2d"), W = curve.width, H = curve.height;
   ctx.clearRect(0, 0, W, H);
-  const h = s.history; if (h.length < 2) return;
+  const h = lossHistory; if (h.length < 2) return;
   const vals = h.flatMap(r => [r[1], r[2]]).filter(v => v !== null);
   const top = Math.max(...vals, 1e-9);
   for (const [col, colour_] of [[2, "#999"], [1, "#183d4e"]]) {
