@@ -133,6 +133,11 @@ def test_apple_graph_backward_steps_show_the_numbers(page):
     nodes.first.wait_for()
     assert nodes.count() == 7
     assert "220" in page.get_by_test_id("graph-output").text_content()
+    for _ in range(3):                                  # forward: price, count, then ×
+        page.get_by_test_id("forward-step").click()
+    assert page.locator("g.node.dim").count() == 4
+    assert page.locator("g.node.active").get_attribute("data-node") == "op1"
+    assert "forward pass 3: ×" in page.get_by_test_id("graph-explain").text_content()
     page.get_by_test_id("backward-step").click()
     assert page.locator("g.node.active").get_attribute("data-node") == "op2"
     page.get_by_test_id("backward-step").click()

@@ -105,6 +105,7 @@ _PAIRS = {
                     "테스트 손실이 훈련 손실보다 큽니다: 과적합."),
     "error": ("Error", "오류"),
     "neuron": ("neuron", "뉴런"),
+    "constant": ("constant: no gradient", "상수: 기울기 없음"),
     "opt_circle": ("circle", "원"),
     "opt_xor": ("XOR", "XOR"),
     "opt_gauss": ("Gaussian", "가우시안"),

@@ -101,7 +101,7 @@ class GraphStepper {
     this.mark(s.node);
     let text = `${T("backward")} ${s.step}: [${s.op}] → ${s.output}; ${T("upstream")} = ${s.upstream}\n`;
     for (const i of s.inputs) {
-      if (i.passed === null) { text += `   ${i.label} = ${i.value}: (constant)\n`; continue; }
+      if (i.passed === null) { text += `   ${i.label} = ${i.value}: (${T("constant")})\n`; continue; }
       if (i.local !== null && !/^[-\d\[]/.test(i.local)) {  // a rule (matrix product, sum, ...)
         text += `   ${i.label} = ${i.value}: ${i.local} → ${i.passed}   (${T("passed")})\n`;
       } else {
