@@ -98,10 +98,19 @@ def test_mlp_parameters_are_named_w1_b1_and_layers_shown():
     labels = {r.label for r, _ in tr.leaf_grads}
     assert labels == {"W1", "b1", "W2", "b2"}
     assert [s.symbol for s in reversed(tr.steps)][:2] == ["Linear", "sigmoid"]
+    # the layers' outputs as the lecture names them: a1 = x·W1 + b1, z1 = h(a1), a2 = z1·W2 + b2
+    assert [s.output.label for s in reversed(tr.steps)][:3] == ["a1", "z1", "a2"]
+    plain = {s.output.label for s in trace(loss).steps}     # without names: t1, t2, ...
+    assert not plain & {"a1", "z1", "a2"} and "t3" in plain
     groups = node_groups(draw_graph(loss, names=model).svg)
     assert {"W1", "b1", "W2", "b2"} <= set(groups)
     # the model is not renamed: names live in the trace only
     assert all(p.name in (None, "") for p in model.parameters())
+
+
+def test_maxout_layers_are_numbered_like_linear_ones():
+    model = badak.nn.MLP([2, 3, 1], activation="maxout")
+    assert sorted(parameter_names(model).values()) == ["W1", "W2", "b1", "b2"]
 
 
 def test_names_argument_is_checked():

@@ -83,7 +83,8 @@ def op_symbol(fn) -> str:
 def parameter_names(model) -> dict[int, str]:
     """Name the parameters of ``model`` as the lecture does: W1, b1, W2, b2, ...
 
-    The k-th :class:`~badak.nn.Linear` layer's ``weight`` and ``bias`` become ``Wk`` and ``bk``;
+    The k-th layer with a weight matrix (:class:`~badak.nn.Linear` or
+    :class:`~badak.nn.Maxout`) has its ``weight`` and ``bias`` named ``Wk`` and ``bk``;
     any other parameter keeps its dotted name from ``model.named_parameters()`` (e.g.
     ``1.alpha`` of a PReLU). Returns ``{id(parameter): name}``; the model is not changed.
     """
@@ -94,7 +95,7 @@ def parameter_names(model) -> dict[int, str]:
     names: dict[int, str] = {}
     k = 0
     for _, m in model.named_modules():
-        if type(m).__name__ == "Linear":
+        if type(m).__name__ in ("Linear", "Maxout"):
             k += 1
             for attr, letter in (("weight", "W"), ("bias", "b")):
                 p = m._parameters.get(attr)
@@ -103,6 +104,27 @@ def parameter_names(model) -> dict[int, str]:
     for dotted, p in model.named_parameters():
         names.setdefault(id(p), dotted)
     return names
+
+
+_ACTIVATION_NODES = (Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Step)
+
+
+def _layer_names(order, given: dict[int, str]) -> dict[int, str]:
+    """Add the lecture's names of layer outputs to parameter names: a node fed by ``Wk`` makes
+    ``ak`` (a = xW + b), and the activation applied to ``ak`` makes ``zk`` (z = h(a))."""
+    out = dict(given)
+    for fn in order:  # forward order: a layer's inputs are named before its output
+        key = _output_key(fn)
+        if key in out:
+            continue
+        labels = [out.get(id(x), "") for x in fn.inputs]
+        weight = next((lab for lab in labels if lab[:1] == "W" and lab[1:].isdigit()), None)
+        if weight is not None:
+            out[key] = "a" + weight[1:]
+        elif labels and labels[0][:1] == "a" and labels[0][1:].isdigit() and \
+                (isinstance(fn, _ACTIVATION_NODES) or fn.name == "PReLU"):
+            out[key] = "z" + labels[0][1:]
+    return out
 
 
 def _check_names(names) -> dict[int, str]:
@@ -338,7 +360,8 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> T
         Tensors with more elements are summarised (shape, mean, norm) when printed.
     names : Module or dict of str to Tensor, optional
         Labels for tensors: a model names its parameters W1, b1, W2, ... (see
-        :func:`parameter_names`); a dict maps a label to a tensor. Other tensors are labelled
+        :func:`parameter_names`) and its layers' outputs as the lecture does, ``ak = z(k-1)·Wk
+        + bk`` and ``zk = h(ak)``; a dict maps a label to a tensor. Other tensors are labelled
         by their ``.name``, else t1, t2, ...
 
     Returns
@@ -378,6 +401,8 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> T
                      max_elements=max_elements)
 
     order = topological_order(output.creator)
+    if names is not None and not isinstance(names, dict):  # a model: name its layers too
+        given = _layer_names(order, given)
     records = _label_tensors(order, given)
     leaves: list[Tensor] = []
     seen: set[int] = set()
