@@ -35,7 +35,8 @@ from badak.ops.elementwise import Abs, Clip, Exp, Log, Sqrt, Where
 from badak.ops.shape import AsType
 from badak.tensor import Tensor
 
-__all__ = ["InputRecord", "TensorRecord", "Trace", "TraceStep", "format_value", "trace"]
+__all__ = ["InputRecord", "TensorRecord", "Trace", "TraceStep", "format_value", "op_symbol",
+           "parameter_names", "trace"]
 
 # Ops whose output element i depends only on element i of each input: their local gradient is a
 # number per element (what backward returns for an upstream gradient of ones).
@@ -56,6 +57,94 @@ _RULES = {
     "GetItem": ("gy to the selected elements, 0 elsewhere",),
 }
 _NOT_ELEMENTWISE = "not elementwise: see gradient passed"
+
+# Ops as the lecture writes them in its graphs (a multiplication node is "×", an addition "+").
+_SYMBOLS = {"Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Neg": "−x", "Pow": "xʸ",
+            "Exp": "exp", "Log": "log", "Sqrt": "√x", "Abs": "|x|", "MatMul": "dot",
+            "Sum": "Σ", "Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "ReLU", "Step": "step",
+            "LeakyReLU": "leaky ReLU", "ELU": "ELU", "BroadcastTo": "repeat",
+            "SumTo": "Σ (back to shape)"}
+_SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+
+
+def op_symbol(fn) -> str:
+    """Return how the lecture writes the op of node ``fn``: ``×``, ``+``, ``x²``, ``exp``, ...
+
+    Ops without a symbol keep their class name (``Linear``, ``Linear+ReLU+Linear``).
+    """
+    name = fn.name
+    if name == "PowScalar":
+        c = float(fn.c)
+        text = str(int(c)) if c.is_integer() else f"{c:g}"
+        return "√x" if c == 0.5 else "x" + text.translate(_SUPERSCRIPTS)
+    return _SYMBOLS.get(name, name)
+
+
+def parameter_names(model) -> dict[int, str]:
+    """Name the parameters of ``model`` as the lecture does: W1, b1, W2, b2, ...
+
+    The k-th layer with a weight matrix (:class:`~badak.nn.Linear` or
+    :class:`~badak.nn.Maxout`) has its ``weight`` and ``bias`` named ``Wk`` and ``bk``;
+    any other parameter keeps its dotted name from ``model.named_parameters()`` (e.g.
+    ``1.alpha`` of a PReLU). Returns ``{id(parameter): name}``; the model is not changed.
+    """
+    from badak.nn.module import Module
+
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be a badak.nn.Module; received {type(model).__name__}")
+    names: dict[int, str] = {}
+    k = 0
+    for _, m in model.named_modules():
+        if type(m).__name__ in ("Linear", "Maxout"):
+            k += 1
+            for attr, letter in (("weight", "W"), ("bias", "b")):
+                p = m._parameters.get(attr)
+                if p is not None and id(p) not in names:
+                    names[id(p)] = f"{letter}{k}"
+    for dotted, p in model.named_parameters():
+        names.setdefault(id(p), dotted)
+    return names
+
+
+_ACTIVATION_NODES = (Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Step)
+
+
+def _layer_names(order, given: dict[int, str]) -> dict[int, str]:
+    """Add the lecture's names of layer outputs to parameter names: a node fed by ``Wk`` makes
+    ``ak`` (a = xW + b), and the activation applied to ``ak`` makes ``zk`` (z = h(a))."""
+    out = dict(given)
+    for fn in order:  # forward order: a layer's inputs are named before its output
+        key = _output_key(fn)
+        if key in out:
+            continue
+        labels = [out.get(id(x), "") for x in fn.inputs]
+        weight = next((lab for lab in labels if lab[:1] == "W" and lab[1:].isdigit()), None)
+        if weight is not None:
+            out[key] = "a" + weight[1:]
+        elif labels and labels[0][:1] == "a" and labels[0][1:].isdigit() and \
+                (isinstance(fn, _ACTIVATION_NODES) or fn.name == "PReLU"):
+            out[key] = "z" + labels[0][1:]
+    return out
+
+
+def _check_names(names) -> dict[int, str]:
+    """``names`` of :func:`trace`: None, a Module, or a mapping from label to Tensor."""
+    if names is None:
+        return {}
+    from badak.nn.module import Module
+
+    if isinstance(names, Module):
+        return parameter_names(names)
+    if isinstance(names, dict):
+        out: dict[int, str] = {}
+        for label, t in names.items():
+            if not isinstance(label, str) or not isinstance(t, Tensor):
+                raise TypeError(f"names must map labels (str) to badak Tensors; received "
+                                f"{label!r}: {type(t).__name__}")
+            out[id(t)] = label
+        return out
+    raise TypeError(f"names must be a badak.nn.Module or a dict of label -> Tensor; received "
+                    f"{type(names).__name__}")
 
 
 def format_value(value, max_elements: int = 6) -> str:
@@ -123,6 +212,7 @@ class TraceStep:
     output: TensorRecord
     upstream: np.ndarray
     inputs: list[InputRecord]
+    symbol: str = ""  # the op as the lecture writes it: ×, +, x², ... (see op_symbol)
 
 
 @dataclass
@@ -196,8 +286,10 @@ class Trace:
         return self.to_text()
 
 
-def _label_tensors(order) -> dict[int, TensorRecord]:
-    """Give every tensor of the graph a unique label, in forward order."""
+def _label_tensors(order, given: dict[int, str] | None = None) -> dict[int, TensorRecord]:
+    """Give every tensor of the graph a unique label, in forward order: ``given[id(t)]``
+    (parameter names such as W1), else its ``.name``, else t1, t2, ... (c1, ... constants)."""
+    given = given or {}
     records: dict[int, TensorRecord] = {}
     used: set[str] = set()
     counters = {"t": 0, "c": 0}
@@ -205,11 +297,12 @@ def _label_tensors(order) -> dict[int, TensorRecord]:
     def add(t: Tensor | None, key: int, value) -> None:
         if key in records:
             return
-        if t is not None and t.name:
-            label = t.name
+        base = given.get(key) or (t.name if t is not None else None)
+        if base:
+            label = base
             k = 2
             while label in used:
-                label = f"{t.name}#{k}"
+                label = f"{base}#{k}"
                 k += 1
         else:
             prefix = "c" if (t is not None and t.creator is None and not t.requires_grad) else "t"
@@ -223,7 +316,7 @@ def _label_tensors(order) -> dict[int, TensorRecord]:
         records[key] = TensorRecord(key=key, label=label, value=np.asarray(value),
                                     is_leaf=t is not None and is_leaf,
                                     requires_grad=t is None or t.requires_grad,
-                                    name=None if t is None else t.name)
+                                    name=base or None)
 
     for fn in order:
         for x in fn.inputs:
@@ -253,7 +346,7 @@ def _local_gradient(fn, gy, i: int):
     return _NOT_ELEMENTWISE
 
 
-def trace(output: Tensor, gradient=None, max_elements: int = 6) -> Trace:
+def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> Trace:
     """Run backward from ``output`` and record what every node receives and passes on.
 
     Parameters
@@ -265,6 +358,11 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6) -> Trace:
         The upstream gradient of ``output`` (1 for a scalar by default).
     max_elements : int, default=6
         Tensors with more elements are summarised (shape, mean, norm) when printed.
+    names : Module or dict of str to Tensor, optional
+        Labels for tensors: a model names its parameters W1, b1, W2, ... (see
+        :func:`parameter_names`) and its layers' outputs as the lecture does, ``ak = z(k-1)·Wk
+        + bk`` and ``zk = h(ak)``; a dict maps a label to a tensor. Other tensors are labelled
+        by their ``.name``, else t1, t2, ...
 
     Returns
     -------
@@ -276,7 +374,8 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6) -> Trace:
     No ``.grad`` is changed and the graph is kept, so ``output.backward()`` still works after.
     A :class:`~badak.nn.Sequential` model (an MLP) runs its Linear layers and activations as one
     fused node, shown as e.g. ``Linear+ReLU+Linear``; set ``model.fuse = False`` before the
-    forward pass to see each layer as its own node.
+    forward pass to see each layer as its own node (and pass ``names=model`` to see its
+    parameters as W1, b1, ... instead of t1, t2).
 
     Examples
     --------
@@ -289,18 +388,22 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6) -> Trace:
     if not isinstance(output, Tensor):
         raise TypeError(f"output must be a badak Tensor; received {type(output).__name__}")
     max_elements = check_positive_int("max_elements", max_elements, allow_zero=True)
+    given = _check_names(names)
     if not output.requires_grad:
         raise ValueError("trace needs an output computed from tensors with requires_grad=True; "
                          "this one has no graph (create the inputs with requires_grad=True)")
     upstream0 = _initial_gradient(output, gradient)
     if output.creator is None:  # a leaf: nothing to trace
-        rec = TensorRecord(key=id(output), label=output.name or "t1", value=output.data,
+        label = given.get(id(output)) or output.name or "t1"
+        rec = TensorRecord(key=id(output), label=label, value=output.data,
                            is_leaf=True, requires_grad=True, name=output.name)
         return Trace(output=rec, steps=[], leaf_grads=[(rec, np.asarray(upstream0))],
                      max_elements=max_elements)
 
     order = topological_order(output.creator)
-    records = _label_tensors(order)
+    if names is not None and not isinstance(names, dict):  # a model: name its layers too
+        given = _layer_names(order, given)
+    records = _label_tensors(order, given)
     leaves: list[Tensor] = []
     seen: set[int] = set()
     for fn in order:
@@ -321,7 +424,7 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6) -> Trace:
                                       passed=passed))
         steps.append(TraceStep(index=len(steps) + 1, op=fn.name,
                                output=records[_output_key(fn)], upstream=np.asarray(gy),
-                               inputs=inputs))
+                               inputs=inputs, symbol=op_symbol(fn)))
 
     # inputs= mode: the leaves' gradients are returned, and no .grad is touched.
     results = run_backward(output, upstream0, retain_graph=True, create_graph=False,

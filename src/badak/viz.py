@@ -1,12 +1,14 @@
-"""Pictures of computational graphs, as Graphviz DOT text.
+"""Pictures of computational graphs: SVG drawn in pure Python, and Graphviz DOT text.
 
 :func:`draw_graph` draws a graph the way the lecture draws the apple example: every op is a
 box, every tensor an ellipse; each edge carries its forward value and, beneath it in red, the
 gradient that flows back along it (the upstream gradient on an op's output edge, the gradient
 passed to an input on an input edge). The DOT text is written here, without the ``graphviz``
-Python package; :meth:`GraphDrawing.render` calls the Graphviz ``dot`` program, when installed,
-to make SVG or PNG. Drawing reads the graph only: the gradients come from
-:func:`badak.explain.trace`, which changes no ``.grad`` and keeps the graph.
+Python package; :meth:`GraphDrawing.render` calls the Graphviz ``dot`` program when it is
+installed. Without it (a fresh machine), SVG is drawn by badak's own layered layout
+(:mod:`badak.graphsvg`) and PNG by matplotlib from the same layout, so a picture is always made.
+Drawing reads the graph only: the gradients come from :func:`badak.explain.trace`, which
+changes no ``.grad`` and keeps the graph.
 
 Sources: S. Saito, *Deep Learning from Scratch* (2016), ch. 5 (figures 5-16 and 5-17); the
 Graphviz DOT language reference (https://graphviz.org/doc/info/lang.html) and its HTML-like
@@ -23,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from badak._validation import check_bool, check_choice, check_positive_int
-from badak.explain import TensorRecord, format_value, trace
+from badak.explain import TensorRecord, Trace, format_value, trace
 from badak.tensor import Tensor
 
 __all__ = ["GraphDrawing", "GraphvizNotFoundError", "draw_graph"]
@@ -48,9 +50,13 @@ class GraphDrawing:
     """A drawn graph: ``dot`` holds the DOT text; :meth:`render` turns it into a picture."""
 
     dot: str
+    svg: str | None = None  # badak's own drawing (no Graphviz needed); None for DOT-only
+    layout: object = None  # the badak.graphsvg.GraphLayout behind ``svg``
 
-    def render(self, path, format: str | None = None) -> Path:  # noqa: A002 - Graphviz's word
-        """Write the picture to ``path`` with Graphviz's ``dot`` program.
+    def render(self, path, format: str | None = None,  # noqa: A002 - Graphviz's word
+               engine: str = "auto") -> Path:
+        """Write the picture to ``path``: with Graphviz's ``dot`` program when installed,
+        else with badak's own layout (SVG as text, PNG and PDF through matplotlib).
 
         Parameters
         ----------
@@ -58,6 +64,8 @@ class GraphDrawing:
             The output file.
         format : {'svg', 'png', 'pdf'}, optional
             Taken from the suffix of ``path`` when omitted (SVG if the suffix is none of these).
+        engine : {'auto', 'graphviz', 'badak'}, default='auto'
+            'auto' uses Graphviz when ``dot`` is on PATH and badak's layout otherwise.
 
         Returns
         -------
@@ -67,7 +75,9 @@ class GraphDrawing:
         Raises
         ------
         GraphvizNotFoundError
-            If ``dot`` is not installed.
+            If ``engine='graphviz'`` and ``dot`` is not installed.
+        ImportError
+            For PNG or PDF without Graphviz when matplotlib is not installed either.
         RuntimeError
             If ``dot`` fails (its message is included).
         """
@@ -76,22 +86,29 @@ class GraphDrawing:
             suffix = path.suffix.lower().lstrip(".")
             format = suffix if suffix in _FORMATS else "svg"  # noqa: A001
         check_choice("format", format, _FORMATS)
-        exe = shutil.which("dot")
-        if exe is None:
+        engine = check_choice("engine", engine, ("auto", "graphviz", "badak"))
+        exe = shutil.which("dot") if engine != "badak" else None
+        if exe is None and (engine == "graphviz" or self.svg is None):
             raise _graphviz_missing()
-        data = _run_dot(exe, format, self.dot)
-        path.write_bytes(data)
+        if exe is not None:
+            path.write_bytes(_run_dot(exe, format, self.dot))
+        elif format == "svg":
+            path.write_text(self.svg, encoding="utf-8")
+        else:
+            from badak.graphsvg import render_matplotlib
+
+            render_matplotlib(self.layout, path, format)
         return path
 
     def _repr_svg_(self) -> str | None:
-        """Inline SVG for Jupyter (None when Graphviz is not installed)."""
+        """Inline SVG for Jupyter: Graphviz's when installed, else badak's own drawing."""
         exe = shutil.which("dot")
-        if exe is None:
-            return None
-        try:
-            return _run_dot(exe, "svg", self.dot).decode("utf-8")
-        except RuntimeError:
-            return None
+        if exe is not None:
+            try:
+                return _run_dot(exe, "svg", self.dot).decode("utf-8")
+            except RuntimeError:
+                pass
+        return self.svg
 
     def __str__(self) -> str:
         return self.dot
@@ -125,7 +142,7 @@ def _edge_label(value, grad, values: bool, grads: bool, max_elements: int) -> st
 
 
 def draw_graph(output: Tensor, values: bool = True, grads: bool = True, rankdir: str = "LR",
-               gradient=None, max_elements: int = 6) -> GraphDrawing:
+               gradient=None, max_elements: int = 6, names=None) -> GraphDrawing:
     """Draw the graph that computed ``output`` as Graphviz DOT text.
 
     Parameters
@@ -142,11 +159,15 @@ def draw_graph(output: Tensor, values: bool = True, grads: bool = True, rankdir:
         The upstream gradient of ``output`` (1 for a scalar).
     max_elements : int, default=6
         Larger tensors are summarised as shape, mean and norm.
+    names : Module or dict of str to Tensor, optional
+        Labels of tensors, as in :func:`badak.explain.trace`: pass the model to see its
+        parameters as W1, b1, W2, ...
 
     Returns
     -------
     GraphDrawing
-        ``.dot`` is the text; ``.render('graph.svg')`` draws it.
+        ``.dot`` is the DOT text, ``.svg`` badak's own SVG drawing; ``.render('graph.svg')``
+        writes a picture (Graphviz when installed, else badak's drawing).
 
     Examples
     --------
@@ -186,11 +207,15 @@ def draw_graph(output: Tensor, values: bool = True, grads: bool = True, rankdir:
         g = np.ones_like(output.data) if output.requires_grad else None
         tensor_node(rec, "v0", g, root=True)
         lines.append("}")
-        return GraphDrawing("\n".join(lines) + "\n")
+        from badak.graphsvg import layout_trace
+
+        tr0 = Trace(output=rec, steps=[], leaf_grads=[] if g is None else [(rec, g)])
+        lay = layout_trace(tr0, values=values, grads=grads, max_elements=max_elements)
+        return GraphDrawing("\n".join(lines) + "\n", lay.to_svg(), lay)
 
     if gradient is None and not grads and output.size != 1:
         gradient = np.ones_like(output.data)  # gradients are not shown: any upstream will do
-    tr = trace(output, gradient=gradient, max_elements=max_elements)
+    tr = trace(output, gradient=gradient, max_elements=max_elements, names=names)
 
     ids: dict[int, str] = {}
 
@@ -217,7 +242,7 @@ def draw_graph(output: Tensor, values: bool = True, grads: bool = True, rankdir:
             label = _edge_label(rec.value, inp.passed, values, grads, max_elements)
             edges.append(f"  {tid(rec)} -> {op_id}" + (f" [label=<{label}>];" if label else ";"))
         lines.append(f'  {op_id} [shape=box, style="rounded,filled", fillcolor="lightblue", '
-                     f'label=<<B>{_html(step.op)}</B>>];')
+                     f'label=<<B>{_html(step.symbol or step.op)}</B>>];')
         out = step.output
         if out.key not in declared:
             declared.add(out.key)
@@ -226,4 +251,7 @@ def draw_graph(output: Tensor, values: bool = True, grads: bool = True, rankdir:
         edges.append(f"  {op_id} -> {tid(out)}" + (f" [label=<{label}>];" if label else ";"))
     lines += edges
     lines.append("}")
-    return GraphDrawing("\n".join(lines) + "\n")
+    from badak.graphsvg import layout_trace
+
+    lay = layout_trace(tr, values=values, grads=grads, max_elements=max_elements)
+    return GraphDrawing("\n".join(lines) + "\n", lay.to_svg(), lay)

@@ -10,12 +10,13 @@ from badak.cli.commands import (
     gd,
     graph,
     perceptron,
+    playground,
     predict,
     tour,
     train,
 )
 
-COMMANDS = (tour, boston, train, predict, perceptron, gd, graph, activations)
+COMMANDS = (tour, boston, train, predict, perceptron, gd, graph, activations, playground)
 """In the order ``badak --help`` lists them: the lecture's order after the tour."""
 
 __all__ = ["COMMANDS"]

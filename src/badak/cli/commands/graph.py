@@ -13,8 +13,9 @@ HELP = "trace backpropagation through a formula and draw its graph"
 DESCRIPTION = """Build the computational graph of a formula for the given variable values, then
 print the backward trace: for every node, its inputs and output, the upstream gradient, the
 local gradient of each input and the gradient passed back (upstream x local). The graph is
-written as Graphviz DOT text (NAME.dot) and, when the Graphviz 'dot' program is installed,
-drawn as SVG or PNG. The formula is parsed safely (never evaluated as Python)."""
+written as Graphviz DOT text (NAME.dot) and drawn as SVG or PNG: by Graphviz when its 'dot'
+program is installed, else by badak's own layout (PNG then needs matplotlib). The formula is
+parsed safely (never evaluated as Python)."""
 EPILOG = """examples:
   badak graph "apple * count * tax" --var apple=100 --var count=2 --var tax=1.1
   badak graph "sigmoid(w*x + b)" --var w=2 --var x=1 --var b=-1 --format png"""
@@ -69,10 +70,9 @@ def run(args: argparse.Namespace) -> int:
         picture = out / f"{args.name}.{args.format}"
         try:
             drawing.render(picture)
-        except GraphvizNotFoundError:
-            print(f"badak: note: no {args.format.upper()} picture: the Graphviz 'dot' program "
-                  f"is not installed (apt-get install graphviz, brew install graphviz or conda "
-                  f"install graphviz); the DOT text is in {dot_path}", file=sys.stderr)
+        except (GraphvizNotFoundError, ImportError) as err:
+            print(f"badak: note: no {args.format.upper()} picture: {err}; the DOT text is in "
+                  f"{dot_path}", file=sys.stderr)
             return 0
         except RuntimeError as err:
             raise UserError(str(err)) from None
