@@ -64,7 +64,13 @@ class Tensor:
     """A multi-dimensional array with automatic differentiation.
 
     Create one with :func:`badak.tensor`. Arithmetic operators (``+ - * / ** @``, unary ``-``)
-    follow NumPy broadcasting and accept Python scalars and arrays on either side.
+    follow NumPy broadcasting and accept Python scalars and arrays on either side. Comparisons
+    (``== != < <= > >=``) are elementwise and give boolean tensors; a Tensor is hashable by
+    identity. Augmented assignments (``+= -= *= /=``) and the ``*_`` methods change the tensor
+    in place, as in PyTorch (see :mod:`badak.ops.inplace`). Method names follow PyTorch
+    (``dim``/``keepdim``, ``view``, ``permute``, ``size()``...) beside NumPy's (``axis``,
+    ``keepdims``, ``size``). With NumPy, a Tensor is an operand whose results are Tensors (see
+    :meth:`__array_ufunc__`).
 
     Attributes
     ----------

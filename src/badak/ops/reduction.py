@@ -91,7 +91,7 @@ def reduce_mean(x, axis=None, keepdims: bool = False) -> Tensor:
     """Mean of ``x`` over ``axis`` (sum divided by the count: the same rounding as NumPy)."""
     x = as_tensor(x)
     ax = _normalise_axis(axis, x.ndim, "mean")
-    count = x.size if ax is None else int(np.prod([x.shape[a] for a in ax]))
+    count = x.data.size if ax is None else int(np.prod([x.shape[a] for a in ax]))
     if count == 0:
         raise ValueError(f"mean of an empty selection: the tensor has shape {x.shape}")
     return Sum(ax, bool(keepdims))(x) / count
@@ -100,7 +100,7 @@ def reduce_mean(x, axis=None, keepdims: bool = False) -> Tensor:
 def _extremum(cls, name, x, axis, keepdims):
     x = as_tensor(x)
     ax = _normalise_axis(axis, x.ndim, name)
-    if x.size == 0:
+    if x.data.size == 0:
         raise ValueError(f"{name} of an empty tensor (shape {x.shape}) has no value")
     return cls(ax, bool(keepdims))(x)
 
@@ -161,7 +161,7 @@ def arg_extremum(x, dim=None, keepdim: bool = False, which: str = "argmax") -> T
     flattened tensor when ``dim`` is None."""
     x = as_tensor(x)
     find = xp.argmax if which == "argmax" else xp.argmin
-    if x.size == 0:
+    if x.data.size == 0:
         raise ValueError(f"{which} of an empty tensor (shape {x.shape}) has no value")
     if dim is None:
         idx = xp.asarray(find(x.data))
@@ -189,7 +189,7 @@ def variance(x, dim=None, correction=1, keepdim: bool = False, unbiased=None,
     if x.dtype.kind != "f":
         raise TypeError(f"{name}: needs a floating-point tensor; received dtype {x.dtype}")
     ax = _normalise_axis(dim, x.ndim, name)
-    n = x.size if ax is None else int(np.prod([x.shape[a] for a in ax]))
+    n = x.data.size if ax is None else int(np.prod([x.shape[a] for a in ax]))
     if n - correction <= 0:
         raise ValueError(f"{name}: needs more than correction={correction} elements over the "
                          f"reduced axes; received {n} (tensor of shape {x.shape})")
