@@ -310,3 +310,35 @@ def test_tensor_copies_an_array_and_from_numpy_shares_it():
     assert s.dtype == np.float64
     with pytest.raises(TypeError, match=r"from_numpy: expected np.ndarray \(got list\)"):
         badak.from_numpy([1.0])
+
+
+def test_power_in_place_and_in_place_matmul():
+    t = tensor([2.0, 3.0])
+    arr = t.data
+    t **= 2
+    assert t.data is arr and t.tolist() == [4.0, 9.0]
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    y.pow_(3)
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 12.0]
+    with pytest.raises(RuntimeError, match="In-place matmul is not supported"):
+        m = tensor([[1.0]])
+        m @= tensor([[2.0]])
+
+
+def test_numpy_reductions_on_tensors_keep_numpys_defaults():
+    t = tensor(np.array([[1.0, 2.0], [3.0, 7.0]]))
+    assert np.std(t).item() == pytest.approx(np.std(t.data))  # ddof=0, NumPy's default
+    assert t.std().item() == pytest.approx(np.std(t.data, ddof=1))  # correction=1, PyTorch's
+    np.testing.assert_allclose(np.var(t, axis=0).data, np.var(t.data, axis=0))
+    assert np.argmax(t).item() == 3 and np.argmin(t, axis=1).tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("record", [False, True])
+def test_in_place_with_an_operand_that_does_not_broadcast_is_refused(record):
+    t = tensor([1.0, 2.0])
+    other = tensor(np.ones((3, 2)), requires_grad=record)
+    with pytest.raises(ValueError, match=r"add_: .*shape \(2,\)"):
+        t += other
+    assert t.tolist() == [1.0, 2.0] and t._version == 0

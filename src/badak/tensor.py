@@ -396,6 +396,13 @@ class Tensor:
     def __itruediv__(self, other):
         return ops.inplace.div_(self, other)
 
+    def __ipow__(self, other):
+        return ops.inplace.pow_(self, other)
+
+    def __imatmul__(self, other):
+        raise RuntimeError("In-place matmul is not supported (the result's shape can differ); "
+                           "use x = x @ y")
+
     def add_(self, other, *, alpha=1) -> Tensor:
         """In place ``self += alpha * other``; returns self."""
         return ops.inplace.add_(self, other, alpha=alpha)
@@ -411,6 +418,10 @@ class Tensor:
     def div_(self, other) -> Tensor:
         """In place ``self /= other``; returns self."""
         return ops.inplace.div_(self, other)
+
+    def pow_(self, exponent) -> Tensor:
+        """In place ``self **= exponent``; returns self."""
+        return ops.inplace.pow_(self, exponent)
 
     def zero_(self) -> Tensor:
         """Fill with zeros in place; returns self."""
@@ -481,22 +492,30 @@ class Tensor:
         """Minimum over ``dim`` (an int or tuple; all by default), gradient split among ties."""
         return ops.reduce_min(self, dim, keepdim)
 
-    def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
+    def argmax(self, dim=None, keepdim: bool = False, *, axis=None, out=None) -> Tensor:
         """Index of the maximum along ``dim`` (of the flattened tensor when None), int64."""
-        return ops.arg_extremum(self, dim, keepdim, "argmax")
+        _, ax, _ = _reduction_args("argmax", self, dim, False, axis, None, None, out)
+        return ops.arg_extremum(self, ax, keepdim, "argmax")
 
-    def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
+    def argmin(self, dim=None, keepdim: bool = False, *, axis=None, out=None) -> Tensor:
         """Index of the minimum along ``dim`` (of the flattened tensor when None), int64."""
-        return ops.arg_extremum(self, dim, keepdim, "argmin")
+        _, ax, _ = _reduction_args("argmin", self, dim, False, axis, None, None, out)
+        return ops.arg_extremum(self, ax, keepdim, "argmin")
 
-    def var(self, dim=None, *, correction=1, keepdim: bool = False, unbiased=None) -> Tensor:
-        """Variance over ``dim``, dividing by N - ``correction`` (PyTorch's default 1; NumPy's
-        is 0). ``unbiased=False`` means ``correction=0``."""
-        return ops.variance(self, dim, correction, keepdim, unbiased, "var")
+    def var(self, dim=None, *, correction=1, keepdim: bool = False, unbiased=None, axis=None,
+            ddof=None, keepdims=None, dtype=None, out=None) -> Tensor:
+        """Variance over ``dim``, dividing by N - ``correction`` (PyTorch's default 1).
+        ``unbiased=False`` means ``correction=0``; NumPy's ``ddof`` (``np.var(t)``: 0) is the
+        same as ``correction``."""
+        x, ax, keep = _reduction_args("var", self, dim, keepdim, axis, keepdims, dtype, out)
+        return ops.variance(x, ax, correction if ddof is None else ddof, keep, unbiased, "var")
 
-    def std(self, dim=None, *, correction=1, keepdim: bool = False, unbiased=None) -> Tensor:
+    def std(self, dim=None, *, correction=1, keepdim: bool = False, unbiased=None, axis=None,
+            ddof=None, keepdims=None, dtype=None, out=None) -> Tensor:
         """Standard deviation: the square root of :meth:`var` (same arguments)."""
-        return ops.sqrt(ops.variance(self, dim, correction, keepdim, unbiased, "std"))
+        x, ax, keep = _reduction_args("std", self, dim, keepdim, axis, keepdims, dtype, out)
+        return ops.sqrt(ops.variance(x, ax, correction if ddof is None else ddof, keep,
+                                     unbiased, "std"))
 
     def norm(self, p=2, dim=None, keepdim: bool = False) -> Tensor:
         """The ``p``-norm (2: Euclidean, 1, or ``float('inf')``) over ``dim`` (all elements by
@@ -677,7 +696,7 @@ class _Size(int):
         if isinstance(dim, bool) or not isinstance(dim, numbers.Integral) or \
                 not -max(nd, 1) <= dim < max(nd, 1):
             raise DimensionError(f"Dimension out of range (expected to be in range of "
-                                          f"[{-max(nd, 1)}, {max(nd, 1) - 1}], but got {dim})")
+                                 f"[{-max(nd, 1)}, {max(nd, 1) - 1}], but got {dim})")
         return self.shape[dim] if nd else 1
 
 

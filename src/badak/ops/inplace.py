@@ -114,11 +114,7 @@ def _apply(t: Tensor, name: str, plain, recorded, operands=()) -> Tensor:
                            f"in-place change of a view cannot be recorded in the graph; use "
                            f"the out-of-place form (y = y + x) or clone() first")
     old = Tensor._make(t.data.copy(), t.requires_grad)
-    if creator is not None:  # the old value takes t's place as creator's output
-        old.creator = creator
-        if creator.y is t.data:
-            creator.y = old.data
-        creator._out = _weakref(old)
+    old.creator = creator
     r = recorded(old)
     if r.shape != t.shape:
         raise ValueError(f"{name}: the result has shape {r.shape} but the tensor changed in "
@@ -126,6 +122,10 @@ def _apply(t: Tensor, name: str, plain, recorded, operands=()) -> Tensor:
     if not np.can_cast(r.dtype, t.dtype, casting="same_kind"):
         raise RuntimeError(f"{name}: result type {r.dtype} can't be cast to the desired output "
                            f"type {t.dtype}")
+    if creator is not None:  # the old value takes t's place as creator's output
+        if creator.y is t.data:
+            creator.y = old.data
+        creator._out = _weakref(old)
     t.data[...] = r.data
     node = r.creator
     t.creator = node
@@ -201,6 +201,21 @@ def div_(t: Tensor, other) -> Tensor:
     other = _operand(t, other, "div_")
     plain = _ufunc_inplace(xp.true_divide, other, "div_")
     return _apply(t, "div_", plain, lambda old: old / other, (other,))
+
+
+def pow_(t: Tensor, exponent) -> Tensor:
+    """``t **= exponent`` in place."""
+    from badak.ops.arithmetic import power
+
+    if isinstance(exponent, Tensor) or isinstance(exponent, numbers.Number) and \
+            not isinstance(exponent, bool):
+        other = exponent if isinstance(exponent, Tensor) else as_tensor(exponent, like=t)
+    else:
+        other = _operand(t, exponent, "pow_")
+    plain = _ufunc_inplace(xp.power, other, "pow_")
+    constant = exponent if isinstance(exponent, (int, float)) and \
+        not isinstance(exponent, bool) else other
+    return _apply(t, "pow_", plain, lambda old: power(old, constant), (other,))
 
 
 def _check_value(name: str, value):

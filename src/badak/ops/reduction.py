@@ -124,7 +124,7 @@ def _int_dim(x, dim, name: str) -> int:
     n = max(x.ndim, 1)
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -n <= dim < n:
         raise DimensionError(f"{name}: dim must be an int in [{-n}, {n - 1}] for a "
-                                      f"tensor of shape {x.shape}; received dim={dim!r}")
+                             f"tensor of shape {x.shape}; received dim={dim!r}")
     return int(dim) % n
 
 

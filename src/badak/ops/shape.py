@@ -191,7 +191,7 @@ def _dim(x, dim, name: str, extra: int = 0) -> int:
     lo, hi = -max(n, 1), max(n, 1) - 1
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not lo <= dim <= hi:
         raise DimensionError(f"{name}: dim must be an int in [{lo}, {hi}] for a "
-                                      f"tensor of shape {x.shape}; received dim={dim!r}")
+                             f"tensor of shape {x.shape}; received dim={dim!r}")
     return int(dim) % max(n, 1)
 
 
