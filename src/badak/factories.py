@@ -111,6 +111,9 @@ def arange(start, end=None, step=1, *, dtype=None, requires_grad: bool = False) 
 def linspace(start, end, steps: int, *, dtype=None, requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     steps, = _size("linspace", (steps,))
+    for name, v in (("start", start), ("end", end)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"linspace: {name} must be a number; received {name}={v!r}")
     return _wrap(np.linspace(start, end, steps).astype(_dtype("linspace", dtype)),
                  requires_grad)
 
