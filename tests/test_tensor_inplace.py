@@ -346,3 +346,12 @@ def test_in_place_with_an_operand_that_does_not_broadcast_is_refused(record):
     with pytest.raises(ValueError, match=r"add_: .*shape \(2,\)"):
         t += other
     assert t.tolist() == [1.0, 2.0] and t._version == 0
+
+
+def test_nodes_store_versions_only_when_an_input_was_ever_changed():
+    w = tensor([1.0, 2.0], requires_grad=True)
+    x = tensor([3.0, 4.0])
+    assert (w * x).creator._versions is None  # the common case stores nothing
+    with badak.no_grad():
+        x += 1
+    assert (w * x).creator._versions == (0, 1)

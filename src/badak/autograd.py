@@ -10,6 +10,12 @@ complete (all branches summed, as at the add node) before it is passed on. The s
 so chains of any length work. Like DeZero's ``create_graph`` and PyTorch's autograd, the backward
 pass can itself be recorded, giving second and higher derivatives.
 
+As in PyTorch, a tensor changed in place (``t += x``; see :mod:`badak.ops.inplace`) has its
+version bumped. A node keeps its inputs' versions when one of them was ever changed (otherwise
+they are all 0, and nothing is stored), and backward raises when an input's version moved since:
+the node would otherwise compute its gradient from the new values. Tensor hooks
+(:meth:`badak.Tensor.register_hook`) see, and may replace, a tensor's gradient as it passes.
+
 Sources: Saito, *Deep Learning from Scratch* (ch. 5) and *DeZero* (``dezero/core.py``);
 Karpathy, *micrograd* (``engine.py``); PyTorch's autograd semantics (``retain_graph``,
 ``create_graph``, ``no_grad``).

@@ -43,7 +43,7 @@ class Fill(Function):
         return xp.full(x.shape, self.value, dtype=x.dtype)  # (shape) -> (shape)
 
     def backward(self, gy):
-        return gy * 0
+        return gy * 0  # (shape): the old values had no effect
 
 
 class CopyFrom(Function):
@@ -53,7 +53,7 @@ class CopyFrom(Function):
         return xp.broadcast_to(src, x.shape).astype(x.dtype)  # (src) -> (x shape)
 
     def backward(self, gy):
-        return gy * 0, gy  # the engine sums gy back to src's shape and dtype
+        return gy * 0, gy  # (x shape) each; the engine sums gy back to src's shape and dtype
 
 
 class SetItem(Function):
@@ -72,8 +72,8 @@ class SetItem(Function):
 
         mask = xp.ones(self.inputs[0].shape, dtype=bool)
         mask[self.index] = False
-        gx = gy * mask
-        gv = getitem(gy, self.index) if isinstance(gy, Tensor) else gy[self.index]
+        gx = gy * mask  # (x shape), zero where v was written
+        gv = getitem(gy, self.index) if isinstance(gy, Tensor) else gy[self.index]  # (selected)
         return gx, gv
 
 

@@ -182,7 +182,7 @@ class Clone(Function):
         return xp.array(x, copy=True, order="C")  # (shape) -> (shape)
 
     def backward(self, gy):
-        return gy
+        return gy  # (shape) -> (shape)
 
 
 def _dim(x, dim, name: str, extra: int = 0) -> int:
