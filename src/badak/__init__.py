@@ -13,8 +13,28 @@ import importlib
 
 from badak import functional
 from badak.autograd import Function, GraphFreedError, enable_grad, grad, is_grad_enabled, no_grad
+from badak.factories import (
+    arange,
+    cat,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    stack,
+    zeros,
+    zeros_like,
+)
 from badak.gradcheck import GradcheckError, gradcheck, numerical_grad
-from badak.ops import clip, concatenate, stack, where
+from badak.ops import clip, concatenate, matmul, where
 from badak.random import manual_seed
 from badak.tensor import Tensor, tensor
 
@@ -71,4 +91,8 @@ __all__ = [
     "Function", "GradcheckError", "GraphFreedError", "Tensor", "clip", "concatenate",
     "enable_grad", "functional", "grad", "gradcheck", "is_grad_enabled", "manual_seed",
     "no_grad", "numerical_grad", "stack", "tensor", "where",
+    # PyTorch's factories and joins (badak.factories)
+    "arange", "cat", "empty", "eye", "from_numpy", "full", "full_like", "linspace", "matmul",
+    "ones", "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "zeros",
+    "zeros_like",
 ]

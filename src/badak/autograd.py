@@ -10,6 +10,12 @@ complete (all branches summed, as at the add node) before it is passed on. The s
 so chains of any length work. Like DeZero's ``create_graph`` and PyTorch's autograd, the backward
 pass can itself be recorded, giving second and higher derivatives.
 
+As in PyTorch, a tensor changed in place (``t += x``; see :mod:`badak.ops.inplace`) has its
+version bumped. A node keeps its inputs' versions when one of them was ever changed (otherwise
+they are all 0, and nothing is stored), and backward raises when an input's version moved since:
+the node would otherwise compute its gradient from the new values. Tensor hooks
+(:meth:`badak.Tensor.register_hook`) see, and may replace, a tensor's gradient as it passes.
+
 Sources: Saito, *Deep Learning from Scratch* (ch. 5) and *DeZero* (``dezero/core.py``);
 Karpathy, *micrograd* (``engine.py``); PyTorch's autograd semantics (``retain_graph``,
 ``create_graph``, ``no_grad``).
@@ -95,6 +101,8 @@ class Function:
     create_graph = False
     _freed = False
     _retains = False
+    _versions = None  # the inputs' versions when recorded, kept only if one was ever changed
+    _hooks = None  # gradient hooks of the output tensor (Tensor.register_hook)
 
     def __call__(self, *inputs):
         # This is the hot path of every op: no comprehensions or helper calls for the common
@@ -116,7 +124,10 @@ class Function:
             # The generation is one more than the latest input's: every node comes after the
             # nodes it depends on, so backward can visit nodes in decreasing generation.
             gen = -1
+            changed = False
             for x in inputs:
+                if x._vc is not None:  # changed in place (or a view) at some time
+                    changed = True
                 if x.requires_grad:
                     c = x.creator
                     if c is None:
@@ -132,6 +143,8 @@ class Function:
                 self.y = y
                 self._out = _weakref(out)
                 out.creator = self
+                if changed:  # else every input is at version 0, which backward assumes
+                    self._versions = tuple([x._version for x in inputs])
         return out
 
     def forward(self, *xs):
@@ -224,6 +237,32 @@ def _sum_to(g, shape):
 BackwardHook = Callable[[Function, object, tuple], None]
 
 
+def _check_version(fn: Function, x) -> None:
+    """Raise if input ``x`` of ``fn`` was changed in place after ``fn`` recorded it."""
+    saved = fn._versions
+    i = next(i for i, t in enumerate(fn.inputs) if t is x)
+    expected = 0 if saved is None else saved[i]
+    if x._version != expected:
+        raise RuntimeError(
+            f"one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: input {i} of <{fn.name}> (a tensor of shape {x.shape}, dtype "
+            f"{x.dtype}) is at version {x._version}; expected version {expected} instead. "
+            f"Change it after backward(), or use the out-of-place form (x = x + y) or clone()")
+
+
+def _run_hooks(hooks: dict, g):
+    """Pass gradient ``g`` through each hook in turn; a hook returning None keeps it."""
+    for hook in list(hooks.values()):
+        new = hook(g if type(g) is Tensor else Tensor._make(g, False))
+        if new is not None:
+            new_data = new.data if isinstance(new, Tensor) else xp.asarray(new)
+            if new_data.shape != g.shape:
+                raise RuntimeError(f"hook {hook!r} returned a gradient of shape "
+                                   f"{new_data.shape}; expected shape {g.shape}")
+            g = new if type(g) is Tensor else new_data
+    return g
+
+
 def _freed_error() -> GraphFreedError:
     return GraphFreedError(
         "Trying to backward through the graph a second time (or to use values of a graph that "
@@ -270,6 +309,7 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
     heap = [(-root_fn.generation, id(root_fn), root_fn)]
     visited = []
     plain = targets is None and not create_graph  # leaves' .grad filled directly below
+    hooked = {}  # leaves with hooks: their whole gradient, handed to the hooks at the end
     prev_mode = _grad_mode.enabled
     _grad_mode.enabled = create_graph
     try:
@@ -277,6 +317,8 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
             fn = heappop(heap)[2]
             visited.append(fn)
             gy = grads.pop(fn)
+            if fn._hooks is not None:
+                gy = _run_hooks(fn._hooks, gy)
             if targets is not None or fn._retains:
                 out = fn._out()
                 if out is not None and (out._retain_grad if targets is None
@@ -290,6 +332,8 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
             if hook is not None:
                 hook(fn, gy, gxs)
             for x, gx, need in zip(fn.inputs, gxs, fn.needs_input_grad):
+                if x._vc is not None:
+                    _check_version(fn, x)
                 if not need or gx is None:
                     continue
                 xd = x.data
@@ -299,7 +343,9 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
                     gx = gx.astype(xd.dtype)
                 c = x.creator
                 if c is None:
-                    if plain:
+                    if x._hooks is not None:
+                        hooked[x] = gx if x not in hooked else hooked[x] + gx
+                    elif plain:
                         g = x.grad
                         x.grad = Tensor._make(gx if g is None else g.data + gx, False)
                     else:
@@ -313,6 +359,8 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
                         heappush(heap, (-c.generation, id(c), c))
                     else:
                         grads[c] = prev + gx
+        for x, gx in hooked.items():  # a leaf's hooks see its total gradient, as in PyTorch
+            deliver(x, _run_hooks(x._hooks, gx))
     finally:
         _grad_mode.enabled = prev_mode
         if not retain_graph:

@@ -13,6 +13,8 @@ Sources: Saito, *Deep Learning from Scratch* ch. 3 and 5; He et al. 2015 (PReLU)
 
 from __future__ import annotations
 
+import numpy as np
+
 from badak._validation import check_number, check_positive_int
 from badak.autograd import Function
 from badak.backend import xp
@@ -205,13 +207,27 @@ def _axis(x: Tensor, axis: int, op: str) -> int:
     return axis % x.ndim
 
 
-def softmax(x, axis: int = -1) -> Tensor:
-    """Softmax along ``axis`` (shifted by the max, so it never overflows)."""
-    x = _float_input(x)
-    return Softmax(_axis(x, axis, "softmax"))(x)
+def _dim_or_axis(op: str, dim, axis) -> int:
+    if dim is not None and axis is not None:
+        raise TypeError(f"{op}: pass dim (PyTorch) or axis (NumPy), not both; received dim={dim} "
+                        f"and axis={axis}")
+    chosen = dim if dim is not None else axis
+    if chosen is None:
+        return -1
+    if isinstance(chosen, bool) or not isinstance(chosen, (int, np.integer)):
+        raise TypeError(f"{op}: dim must be an int; received dim={chosen!r}")
+    return int(chosen)
 
 
-def log_softmax(x, axis: int = -1) -> Tensor:
-    """Logarithm of the softmax along ``axis``, computed stably in one node."""
+def softmax(x, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Softmax along ``dim`` (PyTorch's name; ``axis`` is NumPy's; default the last axis),
+    shifted by the max, so it never overflows."""
     x = _float_input(x)
-    return LogSoftmax(_axis(x, axis, "log_softmax"))(x)
+    return Softmax(_axis(x, _dim_or_axis("softmax", dim, axis), "softmax"))(x)
+
+
+def log_softmax(x, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Logarithm of the softmax along ``dim`` (or ``axis``; default the last axis), computed
+    stably in one node."""
+    x = _float_input(x)
+    return LogSoftmax(_axis(x, _dim_or_axis("log_softmax", dim, axis), "log_softmax"))(x)

@@ -78,7 +78,7 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    """z = a ** c for a constant c; local gradient c·a^(c-1)."""
+    """z = a ** c for a constant c; local gradient c·a^(c-1) (0 for c = 0, even at a = 0)."""
 
     def __init__(self, c: float):
         self.c = c
@@ -88,13 +88,19 @@ class PowScalar(Function):
 
     def backward(self, gy):
         c = self.c
+        if c == 0:  # a**0 = 1 is constant: 0 everywhere (0 * 0**-1 would be NaN at a = 0)
+            return gy * 0
         if c == 2:
             return gy * (2 * self.input(0))
         return gy * (c * self.input(0) ** (c - 1))
 
 
 class Pow(Function):
-    """z = a ** b for two tensors; local gradients b·a^(b-1) and a^b·ln a (the latter for a > 0)."""
+    """z = a ** b for two tensors; local gradients b·a^(b-1) and a^b·ln a.
+
+    At the edges PyTorch's values: d/da is 0 where b = 0 (a**0 is constant, also at a = 0), and
+    d/db is 0 where a = 0 and b >= 0 (0**b is constant there; a^b·ln a would be 0·(-inf)).
+    """
 
     def forward(self, a, b):
         return a ** b
@@ -102,18 +108,32 @@ class Pow(Function):
     def backward(self, gy):
         need_a, need_b = self.needs_input_grad
         a, b = self.input(0), self.input(1)
-        ga = gy * b * a ** (b - 1) if need_a else None
-        gb = None
-        if need_b:
-            if isinstance(a, Tensor):
-                from badak.ops.elementwise import log
+        ad, bd = self.inputs[0].data, self.inputs[1].data
+        ga = gb = None
+        with xp.errstate(divide="ignore", invalid="ignore"):
+            if need_a:
+                ga = gy * b * a ** (b - 1)
+                ga = _where(bd == 0, 0.0, ga)
+            if need_b:
+                if isinstance(a, Tensor):
+                    from badak.ops.elementwise import log
 
-                gb = gy * self.output() * log(a)
-            else:
-                with xp.errstate(divide="ignore", invalid="ignore"):
-                    ln_a = xp.where(a > 0, xp.log(xp.where(a > 0, a, 1)), 0)
-                gb = gy * self.y * ln_a.astype(self.y.dtype, copy=False)
+                    gb = gy * self.output() * log(a)
+                else:
+                    gb = gy * self.y * xp.log(a).astype(self.y.dtype, copy=False)
+                gb = _where((ad == 0) & (bd >= 0), 0.0, gb)
         return ga, gb
+
+
+def _where(cond, value, g):
+    """g with ``value`` where ``cond`` holds (an op under create_graph, else NumPy)."""
+    if not cond.any():
+        return g
+    if isinstance(g, Tensor):
+        from badak.ops.elementwise import where
+
+        return where(xp.broadcast_to(cond, g.shape), xp.asarray(value, dtype=g.dtype), g)
+    return xp.where(cond, xp.asarray(value, dtype=g.dtype), g)
 
 
 def add(a, b) -> Tensor:

@@ -63,4 +63,6 @@ def getitem(x, index) -> Tensor:
     except IndexError as e:
         raise IndexError(f"index {index!r} is out of range for a tensor of shape {x.shape}: "
                          f"{e}") from e
-    return GetItem(index)(x)
+    from badak.tensor import _share_version
+
+    return _share_version(GetItem(index)(x), x)

@@ -7,12 +7,14 @@ among ties). Mean is composed exactly from sum and a division.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from badak.autograd import Function
 from badak.backend import xp
 from badak.ops._poly import broadcast_to, reshape
-from badak.tensor import Tensor, as_tensor
+from badak.tensor import DimensionError, Tensor, as_tensor
 
 
 def _normalise_axis(axis, ndim: int, op: str):
@@ -89,7 +91,7 @@ def reduce_mean(x, axis=None, keepdims: bool = False) -> Tensor:
     """Mean of ``x`` over ``axis`` (sum divided by the count: the same rounding as NumPy)."""
     x = as_tensor(x)
     ax = _normalise_axis(axis, x.ndim, "mean")
-    count = x.size if ax is None else int(np.prod([x.shape[a] for a in ax]))
+    count = x.data.size if ax is None else int(np.prod([x.shape[a] for a in ax]))
     if count == 0:
         raise ValueError(f"mean of an empty selection: the tensor has shape {x.shape}")
     return Sum(ax, bool(keepdims))(x) / count
@@ -98,7 +100,7 @@ def reduce_mean(x, axis=None, keepdims: bool = False) -> Tensor:
 def _extremum(cls, name, x, axis, keepdims):
     x = as_tensor(x)
     ax = _normalise_axis(axis, x.ndim, name)
-    if x.size == 0:
+    if x.data.size == 0:
         raise ValueError(f"{name} of an empty tensor (shape {x.shape}) has no value")
     return cls(ax, bool(keepdims))(x)
 
@@ -111,3 +113,130 @@ def reduce_max(x, axis=None, keepdims: bool = False) -> Tensor:
 def reduce_min(x, axis=None, keepdims: bool = False) -> Tensor:
     """Minimum of ``x`` over ``axis``; the gradient goes to the minimal element(s)."""
     return _extremum(Min, "min", x, axis, keepdims)
+
+
+# PyTorch's torch.return_types.max / min: a named tuple (values, indices).
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def _int_dim(x, dim, name: str) -> int:
+    n = max(x.ndim, 1)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -n <= dim < n:
+        raise DimensionError(f"{name}: dim must be an int in [{-n}, {n - 1}] for a "
+                             f"tensor of shape {x.shape}; received dim={dim!r}")
+    return int(dim) % n
+
+
+def max_with_indices(x, dim, keepdim: bool = False, which: str = "max"):
+    """``(values, indices)`` of the maximum (``which='max'``) or minimum along ``dim``.
+
+    As ``torch.max(x, dim)``: the gradient of ``values`` goes to the element at ``indices`` (the
+    first one among ties).
+    """
+    from badak.ops.indexing import getitem
+    from badak.ops.shape import reshape as t_reshape
+
+    x = as_tensor(x)
+    result = MaxResult if which == "max" else MinResult
+    d = _int_dim(x, dim, which)
+    if x.ndim == 0:
+        return result(x, Tensor._make(xp.asarray(0, dtype=np.int64), False))
+    if x.shape[d] == 0:
+        raise ValueError(f"{which}: axis {d} of the tensor (shape {x.shape}) is empty")
+    find = xp.argmax if which == "max" else xp.argmin
+    idx = find(x.data, axis=d, keepdims=True)  # (.., 1, ..): the winner's position on axis d
+    index = tuple(idx if i == d else
+                  xp.arange(n).reshape((1,) * i + (n,) + (1,) * (x.ndim - i - 1))
+                  for i, n in enumerate(x.shape))
+    values = getitem(x, index)  # (.., 1, ..)
+    if not keepdim:
+        values = t_reshape(values, x.shape[:d] + x.shape[d + 1:])
+        idx = idx.reshape(x.shape[:d] + x.shape[d + 1:])
+    return result(values, Tensor._make(idx.astype(np.int64, copy=False), False))
+
+
+def arg_extremum(x, dim=None, keepdim: bool = False, which: str = "argmax") -> Tensor:
+    """Index (int64) of the maximum (``argmax``) or minimum (``argmin``) along ``dim``; of the
+    flattened tensor when ``dim`` is None."""
+    x = as_tensor(x)
+    find = xp.argmax if which == "argmax" else xp.argmin
+    if x.data.size == 0:
+        raise ValueError(f"{which} of an empty tensor (shape {x.shape}) has no value")
+    if dim is None:
+        idx = xp.asarray(find(x.data))
+        if keepdim:
+            idx = idx.reshape((1,) * x.ndim)
+    else:
+        d = _int_dim(x, dim, which)
+        idx = xp.asarray(find(x.data, axis=d, keepdims=bool(keepdim))) if x.ndim else \
+            xp.asarray(0)
+    return Tensor._make(idx.astype(np.int64, copy=False), False)
+
+
+def variance(x, dim=None, correction=1, keepdim: bool = False, unbiased=None,
+             name: str = "var") -> Tensor:
+    """Variance over ``dim``: Σ(x - mean)² / (N - correction), composed of differentiable ops."""
+    x = as_tensor(x)
+    if unbiased is not None:
+        if not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"{name}: unbiased must be a bool; received unbiased={unbiased!r}")
+        correction = 1 if unbiased else 0
+    if isinstance(correction, bool) or not isinstance(correction, (int, float, np.integer)) \
+            or correction < 0:
+        raise ValueError(f"{name}: correction must be a non-negative number; received "
+                         f"correction={correction!r}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name}: needs a floating-point tensor; received dtype {x.dtype}")
+    ax = _normalise_axis(dim, x.ndim, name)
+    n = x.data.size if ax is None else int(np.prod([x.shape[a] for a in ax]))
+    if n - correction <= 0:
+        raise ValueError(f"{name}: needs more than correction={correction} elements over the "
+                         f"reduced axes; received {n} (tensor of shape {x.shape})")
+    d = x - reduce_mean(x, ax, True)  # (in_shape), centred
+    return reduce_sum(d * d, ax, bool(keepdim)) / (n - correction)
+
+
+class Norm2(Function):
+    """y = √(Σ x²) over axis; local gradient x / y (0 where y = 0, as in PyTorch)."""
+
+    def __init__(self, axis, keepdims):
+        self.axis = axis
+        self.keepdims = keepdims
+
+    def forward(self, x):
+        return xp.sqrt((x * x).sum(axis=self.axis, keepdims=self.keepdims))  # (in) -> reduced
+
+    def backward(self, gy):
+        x = self.input(0)
+        kept = _kept_shape(self.inputs[0].shape, self.axis)
+        yk = self.y.reshape(kept)
+        safe = xp.where(yk > 0, yk, 1).astype(self.y.dtype, copy=False)  # avoid 0/0
+        scale = (yk > 0).astype(self.y.dtype) / safe  # 1/y, or 0 where y = 0
+        if isinstance(gy, Tensor):
+            from badak.ops.elementwise import where
+
+            y_t = reshape(self.output(), kept)
+            scale = where(yk > 0, 1 / where(yk > 0, y_t, 1.0), 0.0)
+        return reshape(gy, kept) * x * scale  # (kept) * (in) -> (in)
+
+
+def norm(x, p=2, dim=None, keepdim: bool = False) -> Tensor:
+    """The ``p``-norm of ``x`` over ``dim`` (all elements by default): p = 2 (Euclidean), 1,
+    ``float('inf')``, or any p > 0 as (Σ|x|ᵖ)^(1/p)."""
+    from badak.ops.elementwise import absolute
+
+    x = as_tensor(x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"norm: needs a floating-point tensor; received dtype {x.dtype}")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+        raise ValueError(f"norm: p must be a positive number or float('inf'); received p={p!r}")
+    ax = _normalise_axis(dim, x.ndim, "norm")
+    keep = bool(keepdim)
+    if p == 2:
+        return Norm2(ax, keep)(x)
+    if p == 1:
+        return reduce_sum(absolute(x), ax, keep)
+    if p == float("inf"):
+        return reduce_max(absolute(x), ax, keep)
+    return reduce_sum(absolute(x) ** p, ax, keep) ** (1.0 / p)
