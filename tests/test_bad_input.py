@@ -592,4 +592,6 @@ def test_the_real_command_exits_2_without_a_traceback(files):
     done = subprocess.run([sys.executable, "-m", "badak", "train", "--data", "words.csv",
                            "--target", "price"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr == "badak: error: words.csv line 3, column 'b': 'abc' is not a number\n"
+    assert done.stderr == ("badak: error: words.csv line 3, column 'b': 'abc' is not a number; "
+                           "feature columns must hold numbers (words are only for the --target "
+                           "column): leave it out with --drop b\n")
