@@ -159,6 +159,11 @@ def test_a_network_too_big_for_memory_is_a_one_line_error(capsys):
                    "--hidden")
 
 
+def test_boston_with_a_network_too_big_is_a_one_line_error(capsys):
+    code, _, err = run(capsys, "boston", "--hidden", "2000000,2000000", "--epochs", "1", "-q")
+    one_line_error(code, err, "the network 13-2000000-2000000-1 needs about", "--hidden")
+
+
 def test_too_many_samples_is_a_one_line_error(capsys):
     code, _, err = run(capsys, "train", "--data", "moons", "--samples", "10000000000000",
                        "--epochs", "1", "-q")
