@@ -465,17 +465,17 @@ CASES = [
     ("sklearn/unknown activation", lambda: sk("MLPRegressor")(activation="rlu").fit(X, YR),
      ValueError, r"The 'activation' parameter of MLPRegressor must be a str among \{.*\}\. "
                  r"Got 'rlu' instead\."),
-    ("sklearn/negative learning_rate",
-     lambda: sk("MLPRegressor")(learning_rate=-1).fit(X, YR), ValueError,
-     r"The 'learning_rate' parameter of MLPRegressor must be a float in the range "
-     r"\(0.0, inf\) or None\. Got -1 instead\."),
+    ("sklearn/negative learning_rate_init",
+     lambda: sk("MLPRegressor")(learning_rate_init=-1).fit(X, YR), ValueError,
+     r"The 'learning_rate_init' parameter of MLPRegressor must be a float in the range "
+     r"\(0.0, inf\)\. Got -1 instead\."),
     ("sklearn/zero hidden units",
      lambda: sk("MLPRegressor")(hidden_layer_sizes=(0,)).fit(X, YR), ValueError,
      r"The 'hidden_layer_sizes' parameter of MLPRegressor must be an int >= 1 or a sequence "
      r"of ints >= 1\. Got \(0,\) instead\."),
-    ("sklearn/zero epochs", lambda: sk("MLPClassifier")(epochs=0).fit(X, Y3), ValueError,
-     r"The 'epochs' parameter of MLPClassifier must be an int in the range \[1, inf\)\. Got 0 "
-     r"instead\."),
+    ("sklearn/zero max_iter", lambda: sk("MLPClassifier")(max_iter=0).fit(X, Y3), ValueError,
+     r"The 'max_iter' parameter of MLPClassifier must be an int in the range \[1, inf\)\. Got "
+     r"0 instead\."),
     ("sklearn/NaN in X", lambda: sk("MLPRegressor")(epochs=1).fit(with_nan(X), YR), ValueError,
      r"Input X contains NaN"),
     ("sklearn/feature count",
@@ -593,4 +593,6 @@ def test_the_real_command_exits_2_without_a_traceback(files):
     done = subprocess.run([sys.executable, "-m", "badak", "train", "--data", "words.csv",
                            "--target", "price"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr == "badak: error: words.csv line 3, column 'b': 'abc' is not a number\n"
+    assert done.stderr == ("badak: error: words.csv line 3, column 'b': 'abc' is not a number; "
+                           "feature columns must hold numbers (words are only for the --target "
+                           "column): leave it out with --drop b\n")

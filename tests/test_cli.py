@@ -71,8 +71,9 @@ def test_main_help_lists_every_command(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0
     assert all(name in out for name in COMMAND_NAMES)
-    code, out2, _ = run(capsys)  # no command: the same help
-    assert code == 0 and out2 == out
+    code, out2, err = run(capsys)  # no command: the same help on stderr, and exit code 2
+    assert code == 2 and out2 == ""
+    assert err == out + "badak: error: a command is required (see 'badak --help')\n"
 
 
 def test_version(capsys):

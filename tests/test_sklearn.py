@@ -189,8 +189,9 @@ def test_binary_classification_has_two_outputs():
 @pytest.mark.parametrize("activation", MLP_ACTIVATIONS)
 def test_every_lecture_activation_learns_the_moons(activation):
     x, y = make_moons(200, noise=0.1, rng=0)
+    # n_iter_no_change=100: no stop on a plateau (scikit-learn's tol test) within 100 epochs
     clf = MLPClassifier((32,), activation=activation, learning_rate=0.02, epochs=100,
-                        batch_size=20, random_state=0).fit(x, y)
+                        batch_size=20, n_iter_no_change=100, random_state=0).fit(x, y)
     assert clf.loss_curve_[-1] < 0.1 * clf.loss_curve_[0]
     assert clf.score(x, y) > 0.97                         # a straight line gets about 0.87
 
@@ -244,8 +245,9 @@ def test_partial_fit_regressor_matches_fit_one_epoch():
 # ---------------------------------------------------------------- parameter errors
 ERRORS = [
     (MLPRegressor, "activation", "rlu",
-     r"The 'activation' parameter of MLPRegressor must be a str among \{('elu'|'leaky_relu'|"
-     r"'maxout'|'prelu'|'relu'|'sigmoid'|'tanh'|, )+\}. Got 'rlu' instead."),
+     r"The 'activation' parameter of MLPRegressor must be a str among \{('elu'|'identity'|"
+     r"'leaky_relu'|'logistic'|'maxout'|'prelu'|'relu'|'sigmoid'|'tanh'|, )+\}. Got 'rlu' "
+     r"instead."),
     (MLPClassifier, "activation", "step",
      "The 'activation' parameter of MLPClassifier must be a str among"),
     (PerceptronClassifier, "activation", "relu",
@@ -254,8 +256,10 @@ ERRORS = [
     (MLPRegressor, "optimizer", "sgdd", "The 'optimizer' parameter of MLPRegressor must be"),
     (MLPRegressor, "loss", "cross_entropy", "The 'loss' parameter of MLPRegressor must be"),
     (MLPClassifier, "batch_size", 0, "The 'batch_size' parameter of MLPClassifier must be"),
+    (MLPClassifier, "max_iter", 0, r"The 'max_iter' parameter of MLPClassifier must be an int "
+     r"in the range \[1, inf\). Got 0 instead."),
     (MLPClassifier, "epochs", 0, r"The 'epochs' parameter of MLPClassifier must be an int in "
-     r"the range \[1, inf\). Got 0 instead."),
+     r"the range \[1, inf\) or None. Got 0 instead."),
     (MLPRegressor, "learning_rate", -0.1, "The 'learning_rate' parameter of MLPRegressor must be"),
     (MLPRegressor, "dropout", 1.0, r"The 'dropout' parameter of MLPRegressor must be a float "
      r"in the range \[0.0, 1.0\). Got 1.0 instead."),

@@ -6,13 +6,17 @@ expression outside the safe subset, a diverging run) is printed as one line::
 
     badak: error: argument --lr: expected a number > 0; received -1
 
-on stderr, without a traceback, and gives exit code 2. Progress goes to stderr and can be
-silenced with ``--quiet``; results go to stdout.
+on stderr, without a traceback, and gives exit code 2; so does ``badak`` without a command
+(after printing the usage). Progress goes to stderr and can be silenced with ``--quiet``;
+results go to stdout. When the reader of stdout goes away (``badak perceptron | head -1``), the
+command ends quietly with exit code 0, as the Python documentation recommends for a closed
+pipe (note on SIGPIPE in the ``signal`` module's page).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -76,6 +80,19 @@ def _one_line(error: BaseException) -> str:
     return " ".join(text.split())
 
 
+def _silence_stdout() -> None:
+    """After a BrokenPipeError: point stdout at devnull, so that Python's flush at exit does
+    not fail again (the recipe of the Python documentation, ``signal`` module, "Note on
+    SIGPIPE")."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``badak`` command with ``argv`` (``sys.argv[1:]`` by default); return the exit
     code: 0 on success, 2 for a user error, 130 when interrupted."""
@@ -88,13 +105,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # --help and --version exit through argparse
         return e.code if isinstance(e.code, int) else 0
     if args.command is None:
-        parser.print_help()
-        return 0
+        parser.print_help(sys.stderr)
+        print("badak: error: a command is required (see 'badak --help')", file=sys.stderr)
+        return 2
     try:
         # Overflow in a diverging run is detected and reported by badak (one line); NumPy's
         # own RuntimeWarnings about it would only add noise.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return int(args.run(args) or 0)
+            code = int(args.run(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except MemoryError as e:
+        # sizes are checked before allocating (badak.cli.memory); this is the last resort
+        print(f"badak: error: out of memory: {_one_line(e)}", file=sys.stderr)
+        return 2
     except (ValueError, OSError, ImportError) as e:
         # badak's errors name the argument, what was expected and what was received
         # (ValueError covers ExpressionError, ModelFileError, DivergenceError and UserError).

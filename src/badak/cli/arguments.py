@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import stat
 from pathlib import Path
 
-__all__ = ["UserError", "existing_file", "output_dir", "output_file", "parse_assignment",
-           "parse_int_list", "parse_nonnegative_float", "parse_nonnegative_int",
-           "parse_number_list",
-           "parse_positive_float", "parse_positive_int", "pictures_or_note",
-           "require_matplotlib"]
+__all__ = ["UserError", "existing_file", "not_an_input", "output_dir", "output_file",
+           "parse_assignment", "parse_int_list", "parse_name_list", "parse_nonnegative_float",
+           "parse_nonnegative_int", "parse_number_list", "parse_positive_float",
+           "parse_positive_int", "pictures_or_note", "require_matplotlib"]
 
 
 class UserError(ValueError):
@@ -99,14 +99,52 @@ def parse_assignment(text: str) -> tuple[str, float]:
     return name, _finite(value.strip())
 
 
+def parse_name_list(text: str) -> list[str]:
+    """Comma-separated column names: ``age,income``."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(parts):
+        raise argparse.ArgumentTypeError(f"expected column names separated by commas, such as "
+                                         f"age,income; received {text!r}")
+    return parts
+
+
+def _kind(p: Path) -> str:
+    """What a path that is not a regular file is, in words."""
+    mode = p.stat().st_mode
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a pipe (FIFO)"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
 def existing_file(path: str | os.PathLike, what: str) -> Path:
-    """``path`` as a Path, or a UserError saying that ``what`` is missing."""
+    """``path`` as a Path, or a UserError when it is missing or not a regular file (a folder,
+    ``/dev/zero``, a pipe: reading those would never end or fill the memory)."""
     p = Path(path)
     if not p.exists():
         raise UserError(f"{what} {os.fspath(p)!r} does not exist")
-    if p.is_dir():
-        raise UserError(f"{what} {os.fspath(p)!r} is a folder, not a file")
+    if not p.is_file():
+        raise UserError(f"{what} {os.fspath(p)!r} is {_kind(p)}; expected a regular file")
     return p
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def not_an_input(output: Path, flag: str, inputs: dict[str, Path]) -> Path:
+    """``output`` unless it is (after symlinks) one of ``inputs`` ({what: path}): writing it
+    would destroy that input, so a UserError names both."""
+    for what, source in inputs.items():
+        if _same_file(output, source):
+            raise UserError(f"{flag} {os.fspath(output)!r} is {what} "
+                            f"({os.fspath(source)!r}); writing it would destroy it: choose "
+                            f"another path")
+    return output
 
 
 def require_matplotlib(what: str) -> None:

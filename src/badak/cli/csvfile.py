@@ -1,9 +1,15 @@
-"""Reading a table of numbers from a CSV file, with errors that point at the cell.
+"""Reading a table from a CSV file, with errors that point at the cell.
 
 The format ``badak train`` and ``badak predict`` accept: a header row of distinct column names,
-then one row per sample, every cell a finite number (``1``, ``-0.5``, ``3e2``), separated by
-commas. A problem is reported with the file, the line and the column: ``data.csv line 7,
+then one row per sample, cells separated by commas. :func:`read_table` keeps the cells as text;
+:meth:`Table.numbers` turns chosen columns into numbers (every cell a finite number such as
+``1``, ``-0.5``, ``3e2``), and :meth:`Table.words` keeps a column of words (class labels such
+as ``cat``). A problem is reported with the file, the line and the column: ``data.csv line 7,
 column 'age': 'abc' is not a number``.
+
+The file must be a regular file (not ``/dev/zero``, a pipe or a folder), and a line longer
+than :data:`MAX_LINE_CHARS` characters is refused, so that a wrong file fails at once instead
+of filling the memory.
 """
 
 from __future__ import annotations
@@ -11,51 +17,118 @@ from __future__ import annotations
 import csv
 import math
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from badak.cli.arguments import UserError, existing_file
 
-__all__ = ["read_csv", "write_csv"]
+__all__ = ["MAX_LINE_CHARS", "Table", "read_csv", "read_table", "write_csv"]
+
+MAX_LINE_CHARS = 16_000_000
+"""The longest line read (16 million characters: some 1.6 million numeric columns)."""
 
 
-def read_csv(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
-    """Return ``(column names, values of shape (rows, columns) float64)``.
+@dataclass
+class Table:
+    """The header and the text of every cell of a CSV file."""
+
+    path: str
+    names: list[str]
+    rows: list[list[str]]           # stripped cell text, one list per data row
+    lines: list[int]                # the file's line number of each row
+
+    def __post_init__(self) -> None:
+        self.index = {name: j for j, name in enumerate(self.names)}  # name -> column
+
+    def numbers(self, columns: list[str]) -> np.ndarray:
+        """The ``columns`` (names) as numbers, shape (rows, len(columns)) float64."""
+        js = [self.index[c] for c in columns]
+        out = np.empty((len(self.rows), len(js)), dtype=np.float64)
+        for i, (row, line) in enumerate(zip(self.rows, self.lines)):
+            for k, j in enumerate(js):
+                out[i, k] = _number(row[j], self.path, line, self.names[j])
+        return out
+
+    def words(self, column: str) -> list[str]:
+        """The cells of ``column`` as text; an empty cell is an error."""
+        j = self.index[column]
+        for row, line in zip(self.rows, self.lines):
+            if not row[j]:
+                raise UserError(f"{self.path} line {line}, column {column!r}: the cell is "
+                                f"empty; every cell needs a value")
+        return [row[j] for row in self.rows]
+
+    def first_word(self, column: str) -> tuple[int, str] | None:
+        """``(line, text)`` of the first cell of ``column`` that is not a number, if any."""
+        j = self.index[column]
+        for row, line in zip(self.rows, self.lines):
+            if row[j] and not _is_number(row[j]):
+                return line, row[j]
+        return None
+
+
+def _bounded_lines(f, where: str) -> Iterator[str]:
+    """The lines of ``f``, refusing one longer than MAX_LINE_CHARS (read in bounded pieces)."""
+    while True:
+        line = f.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_CHARS:
+            raise UserError(f"{where} has a line longer than {MAX_LINE_CHARS:,} characters; "
+                            f"expected a CSV file of rows of values")
+        yield line
+
+
+def read_table(path: str | os.PathLike) -> Table:
+    """Read a CSV file as text cells.
 
     Raises
     ------
     UserError
-        If the file is missing, empty, not UTF-8 text, has no data rows, duplicate or empty
-        column names, a row of the wrong length, or a cell that is not a finite number.
+        If the file is missing, not a regular file, empty, not UTF-8 text, has a line longer
+        than :data:`MAX_LINE_CHARS`, no data rows, duplicate or empty column names, or a row of
+        the wrong length.
     """
     p = existing_file(path, "the CSV file")
     where = os.fspath(p)
+    rows: list[list[str]] = []
+    lines: list[int] = []
     try:
         with open(p, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
+            reader = csv.reader(_bounded_lines(f, where))
             header = next(reader, None)
             if header is None or not any(c.strip() for c in header):
                 raise UserError(f"{where} is empty; expected a header row of column names, "
-                                f"then rows of numbers")
+                                f"then rows of values")
             names = [c.strip() for c in header]
             _check_names(names, where)
-            rows = []
             for row in reader:
                 if not row or not any(c.strip() for c in row):
                     continue  # blank lines
                 line = reader.line_num
                 if len(row) != len(names):
+                    shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
                     raise UserError(f"{where} line {line} has {len(row)} cells; the header has "
-                                    f"{len(names)} columns ({', '.join(names)})")
-                rows.append([_number(c, where, line, name) for c, name in zip(row, names)])
+                                    f"{len(names)} columns ({shown})")
+                rows.append([c.strip() for c in row])
+                lines.append(line)
     except UnicodeDecodeError:
         raise UserError(f"{where} is not a UTF-8 text file; expected a CSV file") from None
     except csv.Error as e:
         raise UserError(f"{where} is not a valid CSV file: {e}") from None
     if not rows:
         raise UserError(f"{where} has a header but no data rows")
-    return names, np.array(rows, dtype=np.float64)
+    return Table(where, names, rows, lines)
+
+
+def read_csv(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
+    """Return ``(column names, values of shape (rows, columns) float64)``: every cell must be
+    a finite number (see :func:`read_table` for the other errors)."""
+    table = read_table(path)
+    return table.names, table.numbers(table.names)
 
 
 def _check_names(names: list[str], where: str) -> None:
@@ -70,8 +143,9 @@ def _check_names(names: list[str], where: str) -> None:
         seen.add(n)
     numeric = [n for n in names if _is_number(n)]
     if len(numeric) == len(names):
-        raise UserError(f"{where}: the first line ({', '.join(names)}) looks like data, not "
-                        f"column names; add a header row")
+        shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+        raise UserError(f"{where}: the first line ({shown}) looks like data, not column names; "
+                        f"add a header row")
 
 
 def _is_number(text: str) -> bool:
@@ -82,8 +156,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _number(cell: str, where: str, line: int, column: str) -> float:
-    text = cell.strip()
+def _number(text: str, where: str, line: int, column: str) -> float:
     if not text:
         raise UserError(f"{where} line {line}, column {column!r}: the cell is empty; every cell "
                         f"must be a number")
@@ -99,7 +172,8 @@ def _number(cell: str, where: str, line: int, column: str) -> float:
 
 
 def write_csv(path: str | os.PathLike | None, names: list[str], rows, stream=None) -> None:
-    """Write a header and rows of numbers to ``path``, or to ``stream`` when path is None."""
+    """Write a header and rows (numbers or words) to ``path``, or to ``stream`` when path is
+    None."""
     def emit(f) -> None:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(names)
@@ -118,6 +192,8 @@ def write_csv(path: str | os.PathLike | None, names: list[str], rows, stream=Non
 
 
 def _format(v) -> str:
+    if isinstance(v, str):
+        return v
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     return f"{float(v):.6g}"

@@ -1,11 +1,14 @@
 """The data ``badak train`` learns from, and what ``badak predict`` needs to reuse a model.
 
-A data set is a built-in one (the 2-D toy problems, Boston housing, 5,000 MNIST digits) or a
-CSV file with a ``--target`` column. :func:`load_training_data` returns the training and
-validation parts, whether the task is classification or regression, and the preprocessing
-(standardization of the features, or the division of pixels by 255). That description is
-stored in the model file's metadata (:func:`describe`), so that ``badak predict`` applies the
-same preprocessing, checks the columns and maps class indices back to the original labels.
+A data set is a built-in one (the 2-D toy problems, Boston housing, 5,000 MNIST digits) or a CSV
+file with a ``--target`` column. A CSV target of words (``cat``, ``dog``) is a class label;
+feature columns (chosen with ``--features`` / ``--drop``) must hold numbers: a column of words
+is refused with a message that names it and ``--drop``. :func:`load_training_data` returns the
+training and validation parts, whether the task is classification or regression, and the
+preprocessing (standardization of the features, or the division of pixels by 255). That
+description is stored in the model file's metadata (:func:`describe`), so that ``badak predict``
+applies the same preprocessing, checks the columns and maps class indices back to the original
+labels.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from badak.cli.arguments import UserError
-from badak.cli.csvfile import read_csv
+from badak.cli.csvfile import Table, read_table
+from badak.cli.metadata import METADATA_KEY
 
 __all__ = ["BUILTIN", "METADATA_KEY", "TrainingData", "load_training_data", "preprocess"]
 
 TOY = ("xor", "spiral", "moons", "circles", "gaussian")
 BUILTIN = (*TOY, "boston", "mnist5k")
-METADATA_KEY = "badak_cli"
 MAX_CLASSES = 20  # a CSV target of at most this many distinct integers is a class label
 
 
@@ -37,7 +40,7 @@ class TrainingData:
     task: str                       # 'classification' or 'regression'
     features: list[str]
     target: str
-    classes: list[float] | None     # original label of each class index
+    classes: list | None            # original label (number or word) of each class index
     mean: np.ndarray | None         # preprocessing: (x - mean) / scale
     scale: np.ndarray | None
     val_name: str = "validation"
@@ -82,6 +85,10 @@ def _builtin(name: str, samples: int, noise: float, seed: int) -> TrainingData:
     from badak import datasets
 
     if name in TOY:
+        from badak.cli.memory import require_memory
+
+        # the points, their labels and the split's copies, in float64
+        require_memory(samples * 8 * 12, f"--samples {samples}", "choose fewer samples")
         x, y = getattr(datasets, f"make_{name}")(samples, noise=noise, rng=seed)
         x_train, y_train, x_val, y_val = _split(x, y, seed)
         return TrainingData(name, x_train, y_train, x_val, y_val, "classification",
@@ -100,23 +107,75 @@ def _builtin(name: str, samples: int, noise: float, seed: int) -> TrainingData:
                         [float(c) for c in range(10)], mean, scale, val_name="test")
 
 
-def _from_csv(path: str, target: str | None, task: str, seed: int) -> TrainingData:
-    names, table = read_csv(path)
+def _feature_columns(table: Table, target: str, features: list[str] | None,
+                     drop: list[str] | None) -> list[str]:
+    """The columns to learn from: ``--features`` (in that order) or every column but the
+    target, less ``--drop``; each must exist and hold numbers."""
+    for flag, chosen in (("--features", features), ("--drop", drop)):
+        unknown = [c for c in chosen or () if c not in table.index]
+        if unknown:
+            raise UserError(f"{flag}: {', '.join(map(repr, unknown))} "
+                            f"{'is not a column' if len(unknown) == 1 else 'are not columns'} "
+                            f"of {table.path}; its columns are {_shown(table.names)}")
+    if features is not None:
+        if len(set(features)) != len(features):
+            raise UserError(f"--features names a column twice: {', '.join(features)}")
+        if target in features:
+            raise UserError(f"--features includes the target column {target!r}; a model "
+                            f"cannot learn from the answer")
+        columns = list(features)
+    else:
+        columns = [n for n in table.names if n != target]
+    dropped = set(drop or ())
+    columns = [c for c in columns if c not in dropped]
+    if not columns:
+        raise UserError(f"no feature column is left to learn from in {table.path} (the "
+                        f"target is {target!r}); check --features and --drop")
+    for c in columns:
+        word = table.first_word(c)
+        if word is not None:
+            line, text = word
+            raise UserError(f"{table.path} line {line}, column {c!r}: {text!r} is not a number; "
+                            f"feature columns must hold numbers (words are only for the "
+                            f"--target column): leave it out with --drop {c}")
+    return columns
+
+
+def _label(v) -> str:
+    return v if isinstance(v, str) else f"{float(v):g}"
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:20]) + (f", ... ({len(names)} columns)" if len(names) > 20 else "")
+
+
+def _from_csv(path: str, target: str | None, task: str, seed: int,
+              features: list[str] | None = None, drop: list[str] | None = None) -> TrainingData:
+    table = read_table(path)
+    names = table.names
     if target is None:
         raise UserError(f"--target COLUMN is needed with a CSV file: which column to predict? "
-                        f"The columns of {path} are {', '.join(names)}")
-    if target not in names:
+                        f"The columns of {path} are {_shown(names)}")
+    if target not in table.index:
         raise UserError(f"--target {target!r} is not a column of {path}; its columns are "
-                        f"{', '.join(names)}")
+                        f"{_shown(names)}")
     if len(names) < 2:
         raise UserError(f"{path} has only the target column; it needs at least one feature "
                         f"column")
-    j = names.index(target)
-    y = table[:, j]
-    x = np.delete(table, j, axis=1)
-    features = [n for n in names if n != target]
-    integral = bool(np.all(y == np.round(y)))
-    distinct = len(np.unique(y))
+    columns = _feature_columns(table, target, features, drop)
+    x = table.numbers(columns)
+    word = table.first_word(target)
+    if word is not None:                                   # labels such as 'cat', 'dog'
+        if task == "regression":
+            raise UserError(f"--task regression needs numbers in column {target!r}; line "
+                            f"{word[0]} holds {word[1]!r}")
+        y = np.array(table.words(target))
+        task = "classification"
+        integral, distinct = True, len(np.unique(y))
+    else:
+        y = table.numbers([target])[:, 0]
+        integral = bool(np.all(y == np.round(y)))
+        distinct = len(np.unique(y))
     if task == "auto":
         task = "classification" if integral and distinct <= MAX_CLASSES else "regression"
     if task == "classification":
@@ -125,7 +184,7 @@ def _from_csv(path: str, target: str | None, task: str, seed: int) -> TrainingDa
                             f"{target!r}; it holds values such as "
                             f"{y[y != np.round(y)][0]:g}")
         if distinct < 2:
-            raise UserError(f"column {target!r} holds a single class ({y[0]:g}); "
+            raise UserError(f"column {target!r} holds a single class ({_label(y[0])}); "
                             f"classification needs at least two")
     x_train, y_train, x_val, y_val = _split(x, y, seed)
     mean, scale = _standardize(x_train)
@@ -136,16 +195,20 @@ def _from_csv(path: str, target: str | None, task: str, seed: int) -> TrainingDa
         y_val = np.searchsorted(values, y_val).astype(np.int64)
         classes = values.tolist()
     return TrainingData(str(path), (x_train - mean) / scale, y_train, (x_val - mean) / scale,
-                        y_val, task, features, target, classes, mean, scale)
+                        y_val, task, columns, target, classes, mean, scale)
 
 
 def load_training_data(source: str, target: str | None = None, task: str = "auto",
-                       samples: int = 400, noise: float = 0.1, seed: int = 0) -> TrainingData:
-    """Load a built-in data set by name, or a CSV file, split and preprocessed."""
+                       samples: int = 400, noise: float = 0.1, seed: int = 0,
+                       features: list[str] | None = None,
+                       drop: list[str] | None = None) -> TrainingData:
+    """Load a built-in data set by name, or a CSV file, split and preprocessed; ``features``
+    and ``drop`` choose a CSV file's columns."""
     if source in BUILTIN:
-        if target is not None:
-            raise UserError(f"--target is only for CSV files; the built-in data set "
-                            f"{source!r} has its own target")
+        for flag, value in (("--target", target), ("--features", features), ("--drop", drop)):
+            if value is not None:
+                raise UserError(f"{flag} is only for CSV files; the built-in data set "
+                                f"{source!r} has its own columns and target")
         data = _builtin(source, samples, noise, seed)
         if task != "auto" and task != data.task:
             raise UserError(f"--task {task} does not fit the data set {source!r}, which is a "
@@ -154,4 +217,4 @@ def load_training_data(source: str, target: str | None = None, task: str = "auto
     if not source.lower().endswith(".csv"):
         raise UserError(f"--data must be one of {', '.join(BUILTIN)} or a .csv file; received "
                         f"{source!r}")
-    return _from_csv(source, target, task, seed)
+    return _from_csv(source, target, task, seed, features, drop)

@@ -2,80 +2,124 @@
 
 Both are thin layers over :func:`badak.fit` (see :mod:`badak.sklearn._base`): a
 :class:`badak.nn.MLP` trained by badak's own loop, wrapped so that it fits into scikit-learn's
-``Pipeline``, ``GridSearchCV`` and ``cross_val_score``.
+``Pipeline``, ``GridSearchCV`` and ``cross_val_score``. They take scikit-learn's parameter
+names with scikit-learn's meanings and defaults (``solver``, ``max_iter``,
+``learning_rate_init``, ``alpha``, ``tol``...), so they can replace
+``sklearn.neural_network.MLPClassifier`` and ``MLPRegressor``, and keep badak's extras (the
+lecture's activations, ``dropout``).
 
-- :class:`MLPRegressor`: identity output, mean squared error (or mean absolute error); one or
-  several outputs (y of shape (n,) or (n, k)).
+- :class:`MLPRegressor`: identity output, scikit-learn's half squared error (or badak's mean
+  squared error, or the mean absolute error); one or several outputs (y of shape (n,) or (n, k)).
 - :class:`MLPClassifier`: one output per class and softmax, cross-entropy on the logits (or, as
   in Saito's book, mean squared error between the softmax output and the one-hot labels); binary
   and multi-class, ``predict_proba``.
 
-Sources: scikit-learn's ``sklearn/neural_network/_multilayer_perceptron.py`` (the names of the
-parameters and fitted attributes); S. Saito, *Deep Learning from Scratch* (2016), ch. 3-6.
+Sources: scikit-learn's ``sklearn/neural_network/_multilayer_perceptron.py`` (the parameters,
+their defaults and meanings, the fitted attributes); S. Saito, *Deep Learning from Scratch*
+(2016), ch. 3-6.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
 
+import badak
+from badak.nn import L1Loss, MSELoss
 from badak.sklearn._base import BaseMLP
+from badak.sklearn._penalty import PenalizedCrossEntropy, PenalizedLoss
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 _SHARED_PARAMETERS = """
     hidden_layer_sizes : int or sequence of int, default=(100,)
-        Units of each hidden layer: ``(64, 64)`` is two hidden layers of 64 units; ``()`` gives
-        no hidden layer (a linear model).
-    activation : {'sigmoid', 'tanh', 'relu', 'leaky_relu', 'prelu', 'elu', 'maxout'}, \
-default='relu'
-        The hidden activation (:data:`badak.nn.ACTIVATIONS`). The weights start with He
-        initialisation for the ReLU family, Xavier for sigmoid and tanh.
-    optimizer : {'sgd', 'momentum', 'adagrad', 'rmsprop', 'adam'}, default='adam'
-        The update rule (:func:`badak.optim.get_optimizer`).
-    learning_rate : float > 0, default=None
-        Step size; None uses the optimizer's default (0.01 for 'sgd', 'momentum' and
-        'adagrad', 0.001 for 'rmsprop' and 'adam').
+        Units of each hidden layer: ``(64, 64)`` is two hidden layers of 64 units.
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'sigmoid', 'leaky_relu', 'prelu', \
+'elu', 'maxout'}, default='relu'
+        The hidden activation: scikit-learn's four ('logistic' is badak's 'sigmoid') and the
+        lecture's (:data:`badak.nn.ACTIVATIONS`).
+    solver : {'adam', 'sgd', 'momentum', 'adagrad', 'rmsprop'}, default='adam'
+        'adam' uses ``beta_1``, ``beta_2`` and ``epsilon``; 'sgd' is scikit-learn's SGD with
+        ``momentum`` and ``nesterovs_momentum`` and the ``learning_rate`` schedule; 'momentum',
+        'adagrad' and 'rmsprop' are badak's optimizers with their own defaults
+        (:func:`badak.optim.get_optimizer`). All start at ``learning_rate_init``.
+        (scikit-learn's 'lbfgs' is not offered.)
+    alpha : float >= 0, default=0.0001
+        Strength of the L2 penalty: (alpha / 2n) Σ ||W||² is added to the loss of each batch of
+        n samples (weights only, not the biases), as in scikit-learn.
     batch_size : int >= 1 or 'auto', default='auto'
         Samples per gradient step; 'auto' is ``min(200, n_samples)``.
-    epochs : int >= 1, default=200
-        Passes over the training data in :meth:`fit` (:meth:`partial_fit` makes one).
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data, stop when its loss has not improved for
-        ``n_iter_no_change`` epochs and keep the weights of the best epoch
-        (:class:`badak.EarlyStopping`). Ignored by :meth:`partial_fit`.
-    validation_fraction : float in (0, 1), default=0.1
-        The part held out when ``early_stopping`` is True.
-    n_iter_no_change : int >= 1, default=10
-        Patience of the early stopping, in epochs.
-    dropout : float in [0, 1), default=0.0
-        Dropout rate after each hidden activation during training.
+    learning_rate : {'constant', 'invscaling', 'adaptive'} or float, default='constant'
+        The step-size schedule of ``solver='sgd'``: 'invscaling' is ``learning_rate_init /
+        (t + 1) ** power_t`` after t samples, 'adaptive' divides it by 5 each time the
+        ``tol`` test fails (instead of stopping). A number is badak's earlier name for
+        ``learning_rate_init`` (kept as an alias).
+    learning_rate_init : float > 0, default=0.001
+        The initial step size.
+    power_t : float >= 0, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int >= 1, default=200
+        Epochs at most in :meth:`fit` (:meth:`partial_fit` makes one).
     shuffle : bool, default=True
         Shuffle the samples each epoch.
     random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling, the dropout masks and the validation split:
+        Seeds the initial weights, the validation split, the shuffling and the dropout masks:
         the same int gives the same model.
+    tol : float >= 0, default=1e-4
+        Training stops when the loss (or, with ``early_stopping``, the validation score) has
+        not improved by at least ``tol`` for more than ``n_iter_no_change`` epochs in a row.
+    verbose : int, default=0
+        0 silent, 1 a progress bar or a line per epoch, 2 a line per epoch (badak's ``fit``).
     warm_start : bool, default=False
         If True, :meth:`fit` continues from the weights (and optimizer state) of the previous
         call instead of starting again.
-    verbose : int, default=0
-        0 silent, 1 a progress bar or a line per epoch, 2 a line per epoch (badak's ``fit``)."""
+    momentum : float in [0, 1], default=0.9
+        Momentum of ``solver='sgd'``.
+    nesterovs_momentum : bool, default=True
+        Nesterov's momentum for ``solver='sgd'`` (when momentum > 0).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified for a classifier), score it
+        after every epoch (accuracy, or R² for a regressor), stop by the ``tol`` test on that
+        score and keep the weights of the best epoch. Ignored by :meth:`partial_fit`.
+    validation_fraction : float in (0, 1), default=0.1
+        The part held out when ``early_stopping`` is True.
+    beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
+        Adam's decay rates of the first and second moment estimates.
+    epsilon : float > 0, default=1e-8
+        Adam's ε.
+    n_iter_no_change : int >= 1, default=10
+        Epochs without an improvement of ``tol`` tolerated before stopping.
+    dropout : float in [0, 1), default=0.0
+        (badak) Dropout rate after each hidden activation during training.
+    optimizer : str or None, default=None
+        (badak's earlier name, kept as an alias) The same as ``solver``.
+    epochs : int >= 1 or None, default=None
+        (badak's earlier name, kept as an alias) The same as ``max_iter``."""
 
 _SHARED_ATTRIBUTES = """
     model_ : badak.nn.MLP
         The trained network (in evaluation mode, no gradients held).
     history_ : badak.History
         What :func:`badak.fit` recorded in the last call to :meth:`fit` or :meth:`partial_fit`.
+    loss_ : float
+        The loss of the last epoch (with the L2 penalty, as every loss here).
     loss_curve_ : list of float
         Training loss of every epoch, over all calls since the model was built.
-    best_loss_ : float
-        The smallest value of ``loss_curve_``.
+    best_loss_ : float or None
+        The smallest value of ``loss_curve_``; None with ``early_stopping``.
+    validation_scores_ : list of float or None
+        With ``early_stopping``: the held-out score (accuracy or R²) of every epoch.
+    best_validation_score_ : float or None
+        With ``early_stopping``: the best of ``validation_scores_``, whose weights are kept.
     validation_loss_curve_ : list of float or None
-        Validation loss per epoch when ``early_stopping`` was used.
+        (badak) With ``early_stopping``: the held-out loss of every epoch.
     n_iter_ : int
         Epochs run since the model was built.
+    t_ : int
+        Training samples seen since the model was built.
     coefs_ : list of ndarray
         ``coefs_[i]`` is the weight matrix of layer i, shape (in, out) (a maxout layer's is
         (in, 2 * out)).
@@ -96,8 +140,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     Parameters
     ----------{_SHARED_PARAMETERS}
-    loss : {{'mse', 'mae'}}, default='mse'
-        Mean squared error, or mean absolute error (L1).
+    loss : {{'squared_error', 'mse', 'mae'}}, default='squared_error'
+        scikit-learn's half squared error (1/2n) Σ (y - t)², badak's mean squared error
+        (1/n) Σ (y - t)², or the mean absolute error (L1); the L2 penalty is added to each.
 
     Attributes
     ----------{_SHARED_ATTRIBUTES}
@@ -109,27 +154,33 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     >>> from badak.datasets import load_boston
     >>> from badak.sklearn import MLPRegressor
     >>> (x, y), (x_test, y_test) = load_boston()
-    >>> model = make_pipeline(StandardScaler(), MLPRegressor((64, 64), optimizer='rmsprop',
-    ...                       epochs=80, batch_size=16, random_state=0)).fit(x, y)
+    >>> model = make_pipeline(StandardScaler(), MLPRegressor((64, 64), solver='rmsprop',
+    ...                       max_iter=80, batch_size=16, random_state=0)).fit(x, y)
     >>> model.score(x_test, y_test) > 0.7
     True
     """
 
     _parameter_constraints: dict = {
         **BaseMLP._parameter_constraints,
-        "loss": [StrOptions({"mse", "mae"})],
+        "loss": [StrOptions({"squared_error", "mse", "mae"})],
     }
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, loss="mse",
-                 optimizer="adam", learning_rate=None, batch_size="auto", epochs=200,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10, dropout=0.0,
-                 shuffle=True, random_state=None, warm_start=False, verbose=0):
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, loss="squared_error",
+                 solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant",
+                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
+                 random_state=None, tol=1e-4, verbose=0, warm_start=False, momentum=0.9,
+                 nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0,
+                 optimizer=None, epochs=None):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes, activation=activation, loss=loss,
-            optimizer=optimizer, learning_rate=learning_rate, batch_size=batch_size,
-            epochs=epochs, early_stopping=early_stopping, validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, dropout=dropout, shuffle=shuffle,
-            random_state=random_state, warm_start=warm_start, verbose=verbose)
+            solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
+            shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping, validation_fraction=validation_fraction,
+            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
+            dropout=dropout, optimizer=optimizer, epochs=epochs)
 
     # ---- hooks of BaseMLP
     def _y_check_params(self) -> dict:
@@ -144,8 +195,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _targets(self, y: np.ndarray) -> np.ndarray:
         return y
 
-    def _badak_loss(self) -> str:
-        return {"mse": "mse", "mae": "l1"}[self.loss]
+    def _badak_loss(self, weights: list) -> PenalizedLoss:
+        base = L1Loss() if self.loss == "mae" else MSELoss()
+        scale = 0.5 if self.loss == "squared_error" else 1.0     # scikit-learn's half
+        return PenalizedLoss(base, weights, self.alpha, scale)
+
+    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:
+        out = badak.training.predict(self.model_, X).astype(np.float64)   # (N, k)
+        return float(r2_score(y, out.ravel() if y.ndim == 1 else out))
 
     def _output_activation(self) -> None:
         return None
@@ -202,8 +259,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     Parameters
     ----------{_SHARED_PARAMETERS}
     loss : {{'cross_entropy', 'mse'}}, default='cross_entropy'
-        Cross-entropy of the softmax of the outputs, or (the book's first loss) mean squared
-        error between the softmax output and the one-hot labels.
+        Cross-entropy of the softmax of the outputs (scikit-learn's log loss), or (the book's
+        first loss) mean squared error between the softmax output and the one-hot labels; the
+        L2 penalty is added to each.
 
     Attributes
     ----------
@@ -215,7 +273,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     >>> from badak.datasets import make_moons
     >>> from badak.sklearn import MLPClassifier
     >>> x, y = make_moons(200, noise=0.1, rng=0)
-    >>> clf = MLPClassifier((16, 16), learning_rate=0.01, epochs=100, random_state=0).fit(x, y)
+    >>> clf = MLPClassifier((16, 16), learning_rate_init=0.01, max_iter=100,
+    ...                     random_state=0).fit(x, y)
     >>> clf.score(x, y) > 0.95
     True
     """
@@ -226,15 +285,21 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     }
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, loss="cross_entropy",
-                 optimizer="adam", learning_rate=None, batch_size="auto", epochs=200,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10, dropout=0.0,
-                 shuffle=True, random_state=None, warm_start=False, verbose=0):
+                 solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant",
+                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
+                 random_state=None, tol=1e-4, verbose=0, warm_start=False, momentum=0.9,
+                 nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, dropout=0.0,
+                 optimizer=None, epochs=None):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes, activation=activation, loss=loss,
-            optimizer=optimizer, learning_rate=learning_rate, batch_size=batch_size,
-            epochs=epochs, early_stopping=early_stopping, validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, dropout=dropout, shuffle=shuffle,
-            random_state=random_state, warm_start=warm_start, verbose=verbose)
+            solver=solver, alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
+            shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping, validation_fraction=validation_fraction,
+            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
+            dropout=dropout, optimizer=optimizer, epochs=epochs)
 
     # ---- hooks of BaseMLP
     def _y_check_params(self) -> dict:
@@ -262,8 +327,20 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             return np.eye(len(self.classes_), dtype=np.float32)[y]
         return y.astype(np.int64)
 
-    def _badak_loss(self) -> str:
-        return self.loss
+    def _badak_loss(self, weights: list):
+        if self.loss == "mse":
+            return PenalizedLoss(MSELoss(), weights, self.alpha)
+        return PenalizedCrossEntropy(weights, self.alpha)
+
+    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:
+        out = badak.training.predict(self.model_, X)                      # (N, K)
+        return float(np.mean(np.argmax(out, axis=1) == y))
+
+    def _stratify(self, y: np.ndarray) -> np.ndarray:
+        return y
+
+    def _binary_softmax(self) -> bool:
+        return len(self.classes_) == 2 and self.loss == "cross_entropy"
 
     def _output_activation(self) -> str | None:
         # cross-entropy takes the logits (softmax inside the loss); mse compares probabilities

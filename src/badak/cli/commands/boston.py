@@ -69,10 +69,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from badak.cli.memory import mlp_training_bytes, require_memory
     from badak.tour import StepProgress, boston_housing
 
     if args.folds < 2:
         raise ValueError(f"--folds must be at least 2; received {args.folds}")
+    sizes = [13, *args.hidden, 1]                  # Boston's 13 features, one price
+    batch = min(max(args.batch_size, args.final_batch_size), 404)   # 404 training houses
+    require_memory(mlp_training_bytes(sizes, batch), f"the network {'-'.join(map(str, sizes))}",
+                   "choose smaller --hidden sizes")
     out = output_dir(args.out)
     steps = args.folds * args.seeds + int(args.final)
     with StepProgress(steps, "badak boston", enabled=not args.quiet) as bar:

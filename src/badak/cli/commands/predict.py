@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import numpy as np
 
-from badak.cli.arguments import UserError, existing_file, output_file
+from badak.cli.arguments import UserError, existing_file, not_an_input, output_file
 
 NAME = "predict"
 HELP = "predict the rows of a CSV file with a model saved by 'badak train'"
 DESCRIPTION = """Load a model file (saved by 'badak train' or badak.save) and predict every row
-of a CSV file (a header row, then rows of numbers). For a model from 'badak train' the columns
-are matched by name (extra columns, such as the target, are ignored) and the saved
-preprocessing is applied; predicted classes are given in the original labels, with the
-probability of each class. For any other model the CSV must have exactly as many columns as
-the model has inputs. If the CSV holds the target column, the accuracy or MAE is reported.
-Without --output the predictions are printed as CSV."""
+of a CSV file (a header row, then rows of values). For a model from 'badak train' the columns
+are matched by name (extra columns, such as the target or columns of words, are ignored) and
+the saved preprocessing is applied; predicted classes are given in the original labels
+(numbers or words), with the probability of each class. The description 'badak train' saved
+with the model is checked against the model first: a malformed or edited one is an error. For
+any other model the CSV must have exactly as many columns as the model has inputs, all
+numbers. If the CSV holds the target column, the accuracy or MAE is reported. Without
+--output the predictions are printed as CSV; --output may not be the model or the data."""
 EPILOG = """examples:
   badak predict badak-out/model.npz --data new_houses.csv --output preds.csv"""
 
@@ -30,65 +33,70 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the predictions to this CSV file (default: print them)")
 
 
-def _in_features(model) -> int | None:
-    from badak.training._inputs import first_layer
-
-    layer = first_layer(model)
-    return None if layer is None else int(layer.in_features)
-
-
-def _select_columns(names: list[str], table: np.ndarray, meta: dict, n_in: int | None,
-                    path: str) -> np.ndarray:
+def _select_columns(table, meta: dict, n_in: int | None) -> np.ndarray:
+    """The model's input columns as numbers: by name (a name -> index map) for a model from
+    'badak train', all of them for any other model."""
     features = meta.get("features")
     if features:
-        missing = [f for f in features if f not in names]
+        missing = [f for f in features if f not in table.index]
         if missing:
             shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-            raise UserError(f"{path} lacks {len(missing)} of the model's {len(features)} "
+            raise UserError(f"{table.path} lacks {len(missing)} of the model's {len(features)} "
                             f"feature columns: {shown}")
-        return table[:, [names.index(f) for f in features]]
-    if n_in is not None and table.shape[1] != n_in:
-        raise UserError(f"the model takes {n_in} features but {path} has {table.shape[1]} "
-                        f"columns ({', '.join(names)})")
-    return table
+        return table.numbers(features)
+    names = table.names
+    if n_in is not None and len(names) != n_in:
+        shown = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+        raise UserError(f"the model takes {n_in} features but {table.path} has {len(names)} "
+                        f"columns ({shown})")
+    return table.numbers(names)
 
 
 def run(args: argparse.Namespace) -> int:
-    from badak.cli.csvfile import read_csv, write_csv
-    from badak.cli.trainingdata import METADATA_KEY, preprocess
+    from badak.cli.csvfile import read_table, write_csv
+    from badak.cli.metadata import METADATA_KEY, check_cli_metadata, model_io_sizes
+    from badak.cli.trainingdata import preprocess
     from badak.persistence import load_checkpoint
     from badak.training import predict
 
     model_path = existing_file(args.model, "the model file")
-    output = None if args.output is None else output_file(args.output)
-    names, table = read_csv(args.data)
+    data_path = existing_file(args.data, "the CSV file")
+    output = None
+    if args.output is not None:
+        output = not_an_input(output_file(args.output), "--output",
+                              {"the model file": model_path, "the data file": data_path})
+    table = read_table(data_path)
     checkpoint = load_checkpoint(model_path)
     model = checkpoint.model
-    meta = checkpoint.metadata.get(METADATA_KEY) or {}
-    n_in = _in_features(model)
-    x = preprocess(meta, _select_columns(names, table, meta, n_in, args.data))
+    n_in, n_out = model_io_sizes(model)
+    meta = checkpoint.metadata.get(METADATA_KEY)
+    meta = {} if meta is None else check_cli_metadata(meta, n_in, n_out, os.fspath(model_path))
+    x = preprocess(meta, _select_columns(table, meta, n_in))
     out = predict(model, x)                                   # (N, outputs)
     out = out.reshape(len(out), -1)
     target = meta.get("target")
     classes = meta.get("classes")
-    if meta.get("task") == "classification" and classes:
+    score = None
+    if meta.get("task") == "classification":
         z = out - out.max(axis=1, keepdims=True)
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)  # softmax of the logits
         index = p.argmax(axis=1)
-        labels = np.asarray(classes)[index]
-        header = ["prediction"] + [f"p_{c:g}" for c in classes]
-        rows = [[_label(v), *row] for v, row in zip(labels, p)]
-        score = None
-        if target in names:
-            truth = table[:, names.index(target)]
-            score = f"accuracy on {args.data}: {float(np.mean(labels == truth)):.4f}"
+        labels = [_label(classes[i]) for i in index]
+        header = ["prediction"] + [f"p_{_label(c)}" for c in classes]
+        rows = [[label, *row] for label, row in zip(labels, p)]
+        if target in table.index:
+            if isinstance(classes[0], str):
+                truth = table.words(target)
+                right = np.mean([a == b for a, b in zip(labels, truth)])
+            else:
+                right = np.mean(np.asarray(classes)[index] == table.numbers([target])[:, 0])
+            score = f"accuracy on {args.data}: {float(right):.4f}"
     else:
         header = ["prediction"] if out.shape[1] == 1 else \
             [f"output{i}" for i in range(out.shape[1])]
         rows = out.tolist()
-        score = None
-        if target in names and out.shape[1] == 1:
-            truth = table[:, names.index(target)]
+        if target in table.index and out.shape[1] == 1:
+            truth = table.numbers([target])[:, 0]
             score = f"MAE on {args.data}: {float(np.mean(np.abs(out[:, 0] - truth))):.4f}"
     write_csv(output, header, rows, stream=sys.stdout)
     info = sys.stdout if output is not None else sys.stderr  # keep printed CSV clean
@@ -99,5 +107,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _label(v: float):
+def _label(v):
+    """A class label as printed: a word as it is, a whole number without '.0'."""
+    if isinstance(v, str):
+        return v
     return int(v) if float(v).is_integer() else float(v)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from badak.cli.arguments import (
+    not_an_input,
     output_dir,
     output_file,
     parse_int_list,
+    parse_name_list,
     parse_nonnegative_float,
     parse_nonnegative_int,
     parse_positive_float,
@@ -24,19 +27,25 @@ HELP = "train an MLP on a built-in data set or a CSV file and save it"
 DESCRIPTION = f"""Train a multi-layer perceptron and save it with its pictures.
 
 --data is one of {', '.join(BUILTIN)}
-or a CSV file (a header row of column names, then rows of numbers) with --target naming the
+or a CSV file (a header row of column names, then rows of values) with --target naming the
 column to predict. 20% of the rows are held out for
-validation (the test split for boston and mnist5k). A target of whole numbers with at most 20
-distinct values is a classification (cross-entropy, accuracy), anything else a regression
-(mean squared error, MAE); --task overrides. CSV features are standardized with the training
-rows' statistics, which are saved with the model so that 'badak predict' applies them too.
+validation (the test split for boston and mnist5k). A target of words (cat, dog) or of whole
+numbers with at most 20 distinct values is a classification (cross-entropy, accuracy),
+anything else a regression (mean squared error, MAE); --task overrides. The features are every
+other column, or those named by --features, less those named by --drop; they must hold
+numbers (a column of words is refused: leave it out with --drop). CSV features are
+standardized with the training rows' statistics, which are saved with the model, as are the
+feature names and the class labels, so that 'badak predict' applies them too.
 
 Writes into --out: the training curves, the decision boundary (2 features) or predicted
-against actual (regression), and the model (model.npz unless --save says otherwise)."""
+against actual (regression), and the model (model.npz unless --save says otherwise). Neither
+may overwrite the data file. Sizes whose arrays would not fit in the available memory are
+refused before anything is allocated."""
 EPILOG = """examples:
   badak train --data moons --hidden 16,16 --epochs 50
   badak train --data boston --optimizer rmsprop --epochs 100 --batch-size 16
-  badak train --data houses.csv --target price --save houses.npz"""
+  badak train --data houses.csv --target price --save houses.npz
+  badak train --data pets.csv --target species --drop name"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"{', '.join(BUILTIN)}, or a CSV file")
     parser.add_argument("--target", metavar="COLUMN",
                         help="the column to predict (CSV files only)")
+    parser.add_argument("--features", type=parse_name_list, metavar="COLUMNS",
+                        help="the columns to learn from, comma-separated (CSV files only; "
+                             "default: every column but the target)")
+    parser.add_argument("--drop", type=parse_name_list, metavar="COLUMNS",
+                        help="columns to leave out, comma-separated (CSV files only)")
     parser.add_argument("--task", choices=("auto", "classification", "regression"),
                         default="auto", help="(default: auto, from the target's values)")
     parser.add_argument("--hidden", type=parse_int_list, default=[64, 64], metavar="SIZES",
@@ -85,15 +99,23 @@ class EpochProgress(Callback):
 
 def run(args: argparse.Namespace) -> int:
     import badak
+    from badak.cli.memory import mlp_training_bytes, require_memory
     from badak.cli.trainingdata import load_training_data
     from badak.tour import StepProgress
 
+    inputs = {} if args.data in BUILTIN else {"the data file": Path(args.data)}
+    if args.save:
+        save_path = not_an_input(output_file(args.save), "--save", inputs)
+    else:
+        save_path = not_an_input(Path(args.out) / "model.npz", "--out", inputs)
     out = output_dir(args.out)
-    save_path = output_file(args.save) if args.save else out / "model.npz"
     data = load_training_data(args.data, args.target, args.task, args.samples, args.noise,
-                              args.seed)
+                              args.seed, args.features, args.drop)
     n_features = data.x_train.shape[1]
     sizes = [n_features, *args.hidden, data.n_outputs]
+    require_memory(mlp_training_bytes(sizes, min(args.batch_size, len(data.x_train))),
+                   f"the network {'-'.join(map(str, sizes))}",
+                   "choose smaller --hidden sizes (or --batch-size)")
     model = badak.nn.MLP(sizes, activation=args.activation, rng=args.seed)
     classify = data.task == "classification"
     loss, metrics = ("cross_entropy", ("accuracy",)) if classify else ("mse", ("mae",))
@@ -115,23 +137,23 @@ def run(args: argparse.Namespace) -> int:
     badak.save(model, save_path, metadata={METADATA_KEY: data.describe()})
     print(f"model: {save_path}")
     if pictures_or_note():
-        for path in _pictures(model, data, history, out):
+        outputs = {"the model file": save_path, **inputs}
+        for path in _pictures(model, data, history, out, outputs):
             print(f"picture: {path}")
     return 0
 
 
-def _pictures(model, data, history, out) -> list:
-    from pathlib import Path
-
+def _pictures(model, data, history, out, keep: dict) -> list:
+    """Draw the pictures into ``out``; none may overwrite a file of ``keep`` ({what: path})."""
     import numpy as np
 
     from badak.plots import plot_decision_boundary, plot_history, plot_predictions, predict_numpy
 
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(data.name).stem)
-    paths = [out / f"{stem}_curves.png"]
+    paths = [not_an_input(out / f"{stem}_curves.png", "--out", keep)]
     plot_history(history, path=paths[0], title=f"MLP on {data.name}")
     if data.task == "classification" and data.x_train.shape[1] == 2:
-        paths.append(out / f"{stem}_boundary.png")
+        paths.append(not_an_input(out / f"{stem}_boundary.png", "--out", keep))
         if data.mean is None:
             plot_decision_boundary(model, data.x_val, data.y_val, path=paths[-1],
                                    title=f"{data.name}: {data.val_name} points")
@@ -146,7 +168,7 @@ def _pictures(model, data, history, out) -> list:
                                    data.y_val, path=paths[-1],
                                    title=f"{data.name}: {data.val_name} points")
     elif data.task == "regression":
-        paths.append(out / f"{stem}_predictions.png")
+        paths.append(not_an_input(out / f"{stem}_predictions.png", "--out", keep))
         plot_predictions(data.y_val, predict_numpy(model, data.x_val), path=paths[-1],
                          title=None)
     return paths
