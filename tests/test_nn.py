@@ -244,6 +244,10 @@ CONFIG_CASES = {
     "L1Loss": nn.L1Loss,
     "CrossEntropyLoss": nn.CrossEntropyLoss,
     "BCEWithLogitsLoss": nn.BCEWithLogitsLoss,
+    "NLLLoss": lambda: nn.NLLLoss(weight=[1.0, 2.0], ignore_index=0),
+    "BCELoss": lambda: nn.BCELoss(reduction="sum"),
+    "HuberLoss": lambda: nn.HuberLoss(delta=0.5),
+    "SmoothL1Loss": lambda: nn.SmoothL1Loss(beta=2.0, reduction="none"),
 }
 
 

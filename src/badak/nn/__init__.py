@@ -25,7 +25,18 @@ from badak.nn.container import Sequential
 from badak.nn.dropout import Dropout
 from badak.nn.init import INITIALIZERS
 from badak.nn.linear import Linear
-from badak.nn.loss import LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, get_loss
+from badak.nn.loss import (
+    LOSSES,
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+    get_loss,
+)
 from badak.nn.maxout import Maxout
 from badak.nn.mlp import MLP
 from badak.nn.module import IncompatibleKeys, Module
@@ -39,9 +50,10 @@ from badak.nn.registry import (
 )
 
 __all__ = [
-    "ACTIVATIONS", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "ELU", "INITIALIZERS",
-    "Identity", "IncompatibleKeys", "L1Loss", "LOSSES", "LeakyReLU", "Linear", "MLP", "MODULES",
-    "MSELoss", "Maxout", "Module", "PReLU", "Parameter", "ReLU", "Sequential", "Sigmoid",
-    "Softmax", "Step", "Tanh", "get_activation", "get_loss", "get_module_class", "init",
-    "module_from_config", "module_to_config", "register_module",
+    "ACTIVATIONS", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "ELU",
+    "HuberLoss", "INITIALIZERS", "Identity", "IncompatibleKeys", "L1Loss", "LOSSES", "LeakyReLU",
+    "Linear", "MLP", "MODULES", "MSELoss", "Maxout", "Module", "NLLLoss", "PReLU", "Parameter",
+    "ReLU", "Sequential", "Sigmoid", "SmoothL1Loss", "Softmax", "Step", "Tanh", "get_activation",
+    "get_loss", "get_module_class", "init", "module_from_config", "module_to_config",
+    "register_module",
 ]

@@ -1,13 +1,14 @@
 """Optimizers: the rules that turn gradients into parameter updates.
 
 :class:`SGD` (with momentum and Nesterov), :class:`AdaGrad`, :class:`RMSprop`, :class:`Adam` and
-:class:`AdamW`,
-each a small subclass of :class:`Optimizer` whose docstring writes its rule as math; gradient
-clipping (:func:`clip_grad_norm_`, :func:`clip_grad_value_`); and :func:`get_optimizer` to build
-one by name. Sources: Saito, *Deep Learning from Scratch*, ch. 6; PyTorch's ``torch.optim``;
-Keras' ``keras.optimizers`` (whose rules and defaults RMSprop and Adam reproduce).
+:class:`AdamW`, each a small subclass of :class:`Optimizer` whose docstring writes its rule as
+math; gradient clipping (:func:`clip_grad_norm_`, :func:`clip_grad_value_`); :func:`get_optimizer`
+to build one by name; learning-rate schedules in :mod:`badak.optim.lr_scheduler`. Sources: Saito,
+*Deep Learning from Scratch*, ch. 6; PyTorch's ``torch.optim``; Keras' ``keras.optimizers`` (whose
+rules and defaults RMSprop and Adam reproduce).
 """
 
+from badak.optim import lr_scheduler
 from badak.optim.adagrad import AdaGrad
 from badak.optim.adam import Adam
 from badak.optim.adamw import AdamW
@@ -19,5 +20,5 @@ from badak.optim.sgd import SGD
 
 __all__ = [
     "DEFAULT_KWARGS", "OPTIMIZERS", "AdaGrad", "Adam", "AdamW", "Optimizer", "RMSprop", "SGD",
-    "clip_grad_norm_", "clip_grad_value_", "get_optimizer",
+    "clip_grad_norm_", "clip_grad_value_", "get_optimizer", "lr_scheduler",
 ]
