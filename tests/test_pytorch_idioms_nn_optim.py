@@ -7,6 +7,8 @@ W (in, out) where PyTorch's ``nn.Linear`` has (out, in): the weights in ``TORCH`
 layout (the generator transposes them for torch).
 """
 
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -494,3 +496,66 @@ def test_loss_passes_gradcheck(name):
     loss_fn, x, target = LOSS_CASES[name]
     badak.gradcheck(lambda xt: loss_fn(xt, target).sum(),
                     [badak.tensor(np.array(x), requires_grad=True)])
+
+
+# ---------------------------------------------------------------- module containers and buffers
+
+@nn.register_module
+class _Net(nn.Module):
+    """The generator's Net: ModuleList, ModuleDict, a named Sequential and two buffers."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=1)])
+        self.heads = nn.ModuleDict({"a": nn.Linear(2, 1, rng=2), "b": nn.Linear(2, 2, rng=3)})
+        self.seq = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 2, rng=4)), ("act", nn.Tanh())]))
+        self.register_buffer("running", np.zeros(2, np.float32))
+        self.register_buffer("scratch", np.zeros(1, np.float32), persistent=False)
+
+    def forward(self, x):
+        for layer in self.blocks:
+            x = layer(x)
+        self.running = self.running.data + 1  # a buffer is replaced by assignment
+        return self.seq(x) + self.heads["a"](x)
+
+
+def test_containers_and_buffers_name_things_like_pytorch():
+    net = _Net()
+    expected = TORCH["containers"]
+    assert list(net.state_dict()) == expected["state_dict_keys"]
+    assert [n for n, _ in net.named_modules()] == expected["named_modules"]
+    assert [n for n, _ in net.named_children()] == expected["named_children"]
+    assert [n for n, _ in net.named_buffers()] == expected["named_buffers"]
+    assert net.num_parameters() == expected["num_parameters"]
+    assert all(not b.requires_grad for b in net.buffers())
+
+
+def test_buffers_are_saved_and_loaded(tmp_path):
+    net = _Net()
+    net(np.ones((1, 3), np.float32))
+    np.testing.assert_array_equal(net.running.data, [1.0, 1.0])
+    badak.save(net, tmp_path / "net.npz")
+    back = badak.load(tmp_path / "net.npz")
+    np.testing.assert_array_equal(back.running.data, [1.0, 1.0])
+    assert "scratch" not in back.state_dict()
+    np.testing.assert_array_equal(back.heads["b"].weight.data, net.heads["b"].weight.data)
+    net.to("float64")
+    assert net.running.dtype == np.float64
+
+
+# ---------------------------------------------------------------- init
+
+def test_init_bounds_are_pytorchs_for_the_transposed_layout():
+    # badak's (in=3, out=5) weight is PyTorch's (out=5, in=3): the same fans, the same bounds
+    expected = TORCH["init"]
+    w = nn.Linear(3, 5, rng=0).weight
+    assert list(nn.init.calculate_fan_in_and_fan_out(w)) == expected["fans"]
+    draws = np.abs(nn.init.xavier_uniform_(w, generator=0).data)
+    assert draws.max() <= expected["xavier_uniform_bound"] + 1e-7
+    big = badak.tensor(np.zeros((3, 5000)), requires_grad=True)  # fan_in 3 as above
+    nn.init.kaiming_uniform_(big, nonlinearity="relu", generator=1)
+    assert np.abs(big.data).max() == pytest.approx(expected["kaiming_uniform_bound_relu"],
+                                                   rel=1e-3)
+    tall = badak.tensor(np.zeros((20000, 5)), requires_grad=True)  # fan_out 5
+    nn.init.kaiming_normal_(tall, a=0.2, mode="fan_out", generator=2)
+    assert tall.data.std() == pytest.approx(expected["kaiming_normal_std_fan_out"], rel=0.02)
