@@ -241,3 +241,22 @@ def test_adamw_first_step_by_hand():
     w.grad = badak.tensor(np.array([0.5]))
     opt.step()
     np.testing.assert_allclose(w.data, [0.999 - 0.1 * 0.5 / (0.5 + 1e-8)], rtol=1e-12)
+
+
+def test_a_checkpoint_keeps_the_groups_and_adamw(tmp_path):
+    from badak.persistence import load_checkpoint, save_checkpoint
+
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
+    opt = AdamW([{"params": model[0].parameters(), "lr": 0.1},
+                 {"params": model[2].parameters(), "weight_decay": 0.0}], lr=0.01)
+    loss = (model(np.ones((4, 2), np.float32)) ** 2).mean()
+    loss.backward()
+    opt.step()
+    save_checkpoint(tmp_path / "ckpt.npz", model, optimizer=opt, epoch=1)
+    ckpt = load_checkpoint(tmp_path / "ckpt.npz")
+    twin = AdamW([{"params": ckpt.model[0].parameters()},
+                  {"params": ckpt.model[2].parameters()}], lr=0.5)
+    ckpt.restore_optimizer(twin)
+    assert [g["lr"] for g in twin.param_groups] == [0.1, 0.01]
+    assert [g["weight_decay"] for g in twin.param_groups] == [0.01, 0.0]
+    assert twin.param_groups[0]["betas"] == (0.9, 0.999) and twin.step_count == 1

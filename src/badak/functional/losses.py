@@ -415,14 +415,14 @@ def _elementwise_weight(weight, shape, like, name: str, op: str):
 def mse_loss(input, target, reduction: str = "mean") -> Tensor:
     """Mean squared error, (a - t)², reduced by ``reduction`` ('mean' over every element,
     'sum', or 'none'). Shapes must match."""
-    if _check_reduction(reduction) == "mean":
+    if reduction == "mean" or _check_reduction(reduction) == "mean":
         return MSELoss()(*_pair(input, target, "mse_loss"))
     return MSEElementwise(reduction)(*_pair(input, target, "mse_loss"))
 
 
 def l1_loss(input, target, reduction: str = "mean") -> Tensor:
     """Mean absolute error, |a - t|, reduced by ``reduction``. Shapes must match."""
-    if _check_reduction(reduction) == "mean":
+    if reduction == "mean" or _check_reduction(reduction) == "mean":
         return L1Loss()(*_pair(input, target, "l1_loss"))
     return L1Elementwise(reduction)(*_pair(input, target, "l1_loss"))
 
@@ -466,10 +466,10 @@ def binary_cross_entropy_with_logits(logits, target, weight=None, reduction: str
     ``weight`` multiplies each element's loss; ``pos_weight`` (per class, broadcast over the last
     axis) multiplies the positive term, -pw t log σ(x) - (1 - t) log(1 - σ(x)) (PyTorch's).
     """
-    reduction = _check_reduction(reduction)
     x, t = _pair(logits, target, "binary_cross_entropy_with_logits")
     if weight is None and pos_weight is None and reduction == "mean":
         return BCEWithLogits()(x, t)
+    reduction = _check_reduction(reduction)
     w = _elementwise_weight(weight, x.shape, x.data, "weight", "binary_cross_entropy_with_logits")
     pw = _elementwise_weight(pos_weight, x.shape, x.data, "pos_weight",
                              "binary_cross_entropy_with_logits")
@@ -512,11 +512,16 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
     """
     x = logits if type(logits) is Tensor and logits.data.dtype.kind == "f" else \
         _float_input(logits)
-    reduction = _check_reduction(reduction)
-    smoothing = check_number("label_smoothing", label_smoothing, low=0.0, high=1.0)
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"ignore_index must be an integer; received ignore_index="
-                        f"{ignore_index!r}")
+    # the defaults (the training loop's call) need no checking: fit's step stays as fast
+    plain = weight is None and reduction == "mean" and label_smoothing == 0.0 and \
+        type(label_smoothing) in (float, int) and type(ignore_index) is int
+    smoothing = 0.0
+    if not plain:
+        reduction = _check_reduction(reduction)
+        smoothing = check_number("label_smoothing", label_smoothing, low=0.0, high=1.0)
+        if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+            raise TypeError(f"ignore_index must be an integer; received ignore_index="
+                            f"{ignore_index!r}")
     if x.data.ndim != 2:
         raise ValueError(f"cross_entropy: logits must be 2-D (N, C); received shape {x.shape}")
     n, c = x.data.shape
@@ -524,7 +529,6 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
         raise ValueError("cross_entropy: logits is empty (0 rows)")
     w = _class_weight(weight, c, x.data, "cross_entropy")
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    plain = w is None and smoothing == 0.0 and reduction == "mean"
     if t.dtype.kind in "iub" and t.ndim == 1:
         if plain and t.shape[0] == n:
             # One comparison finds labels < 0 and >= c alike: negative ints become huge

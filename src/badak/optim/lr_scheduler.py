@@ -307,7 +307,8 @@ class LambdaLR(LRScheduler):
 
 class OneCycleLR(LRScheduler):
     r"""The one-cycle policy: warm up to ``max_lr``, then anneal far below the start, with the
-    momentum moving the other way. Stepped once per BATCH (``total_steps`` in all).
+    momentum moving the other way. Stepped once per BATCH in PyTorch (``total_steps`` in all);
+    ``badak.fit`` steps a scheduler once per epoch, so with fit give ``total_steps=epochs``.
 
     From ``initial_lr = max_lr / div_factor`` up to ``max_lr`` over the first
     ``pct_start * total_steps - 1`` steps, then down to ``initial_lr / final_div_factor`` at step

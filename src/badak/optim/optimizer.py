@@ -116,7 +116,7 @@ class Optimizer:
                 raise ValueError(f"foreach=True needs an elementwise update rule; "
                                  f"{type(self).__name__}._update is not declared elementwise "
                                  f"(class attribute elementwise = True)")
-        self.foreach = foreach
+        self.foreach = foreach  # (read at the first step)
         self.param_groups: list[dict] = []
         self.params: list[Tensor] = []
         self.state: list[dict[str, np.ndarray]] = []
@@ -247,29 +247,35 @@ class Optimizer:
         is updated with the group's hyperparameters. Parameters whose ``.grad`` is None or that
         do not require grad are skipped, and their buffers are left as they are.
         """
-        d = self.__dict__
-        d["step_count"] += 1  # (straight into __dict__: no trip through __setattr__)
+        d = self.__dict__  # (straight into __dict__: no trip through __setattr__)
+        d["step_count"] += 1
         names = d["_hyperparameter_names"]
+        flat_ok = d.get("_flat_ok")
+        if flat_ok is None:
+            flat_ok = d["_flat_ok"] = self.foreach is not False and self._rule_is_elementwise()
         try:
             for k, group in enumerate(self.param_groups):
                 for name in names:  # the group's values, read by _update as self.<name>
                     d[name] = group[name]
-                self._step_group(k, group)
+                params = group["params"]
+                if d["clipvalue"] is not None or d["clipnorm"] is not None:
+                    self._clip(params)
+                if not (flat_ok and self._step_flat(k, params)):
+                    self._step_each(k, params)
         finally:
             for name in names:
                 d.pop(name, None)
 
-    def _step_group(self, k: int, group: dict) -> None:
-        params = group["params"]
-        if self.clipvalue is not None or self.clipnorm is not None:
-            live = [p for p in params if p.requires_grad]
-            with no_grad():
-                if self.clipvalue is not None:
-                    clip_grad_value_(live, self.clipvalue)
-                if self.clipnorm is not None:
-                    clip_grad_norm_(live, self.clipnorm)
-        if self._use_flat() and self._step_flat(k, params):
-            return
+    def _clip(self, params: list[Tensor]) -> None:
+        live = [p for p in params if p.requires_grad]
+        with no_grad():
+            if self.clipvalue is not None:
+                clip_grad_value_(live, self.clipvalue)
+            if self.clipnorm is not None:
+                clip_grad_norm_(live, self.clipnorm)
+
+    def _step_each(self, k: int, params: list[Tensor]) -> None:
+        """The per-parameter path: ``_update`` once for each parameter of group ``k``."""
         update, state = self._update, self.state
         for i, p in zip(self._group_index[k], params):
             g = p.grad
@@ -287,13 +293,6 @@ class Optimizer:
             if "_update" in cls.__dict__:
                 return bool(cls.__dict__.get("elementwise", False))
         return False
-
-    def _use_flat(self) -> bool:
-        use = self.__dict__.get("_flat_ok")
-        if use is None:
-            use = self.__dict__["_flat_ok"] = (self.foreach is not False
-                                               and self._rule_is_elementwise())
-        return use
 
     def _step_flat(self, k: int, params: list[Tensor]) -> bool:
         """Update all parameters of group ``k`` in one vectorised call (see
