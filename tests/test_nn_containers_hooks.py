@@ -148,6 +148,8 @@ BAD = [
      r"uniform_ needs a <= b; received a=1\.0, b=0\.0"),
     ("normal std", lambda: nn.init.normal_(nn.Linear(2, 2).weight, std=-1), ValueError,
      r"std must be >= 0\.0; received std=-1\.0"),
+    ("num_parameters flag", lambda: nn.Linear(2, 2).num_parameters("yes"), TypeError,
+     r"trainable_only must be a bool \(True or False\); received trainable_only='yes'"),
     ("summary shape", lambda: nn.Linear(2, 2).summary((0, 2)), ValueError,
      r"input_shape must be a tuple of positive integers, the shape of a batch such as "
      r"\(1, 13\); received input_shape=\(0, 2\)"),

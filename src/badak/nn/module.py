@@ -258,8 +258,8 @@ class Module:
     def num_parameters(self, trainable_only: bool = False) -> int:
         """The number of parameter values (each shared parameter once); with
         ``trainable_only``, only those that require grad."""
-        return sum(p.size for p in self.parameters()
-                   if p.requires_grad or not check_bool("trainable_only", trainable_only))
+        trainable_only = check_bool("trainable_only", trainable_only)
+        return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
 
     def summary(self, input_shape: tuple[int, ...] | None = None, dtype="float32") -> str:
         """A Keras-like table of the layers, their output shapes and parameter counts.
