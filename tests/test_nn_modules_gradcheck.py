@@ -116,6 +116,11 @@ def test_loss_module_gradients(case):
 def test_every_badak_module_class_is_gradchecked():
     covered = {type(m) for factory, _ in MODULE_CASES.values() for m in factory().modules()}
     covered |= {nn.Dropout} | {cls for cls, _ in LOSS_CASES.values()}
+    # gradchecked with every option in test_pytorch_idioms_nn_optim.py::test_loss_passes_gradcheck
+    covered |= {nn.NLLLoss, nn.BCELoss, nn.HuberLoss, nn.SmoothL1Loss}
+    # containers without a forward of their own, and Flatten (gradchecked in
+    # test_nn_containers_hooks.py::test_flatten_and_softmax_dim)
+    covered |= {nn.ModuleList, nn.ModuleDict, nn.Flatten}
     covered |= {type(m) for a in nn.ACTIVATIONS for m in nn.MLP([3, 5, 4, 2], a).modules()}
     ours = {cls for cls in nn.MODULES.values() if cls.__module__.startswith("badak.nn")}
     assert ours - covered == set()

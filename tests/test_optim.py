@@ -236,14 +236,14 @@ def test_lr_can_be_changed_between_steps_and_is_checked():
     _step(opt, [1.0])
     np.testing.assert_allclose(w.data, [0.5])
     assert opt.hyperparameters["lr"] == 0.5
-    with pytest.raises(ValueError, match=r"lr must be > 0\.0; received lr=-1\.0"):
+    with pytest.raises(ValueError, match=r"lr must be >= 0\.0; received lr=-1\.0"):
         opt.lr = -1.0
 
 
 def test_repr_shows_the_hyperparameters():
     opt = Adam([_param([1.0])], lr=0.01)
-    assert repr(opt) == ("Adam(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-07, clipnorm=None, "
-                         "clipvalue=None; 1 parameter, step 0)")
+    assert repr(opt) == ("Adam(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-07, weight_decay=0.0, "
+                         "clipnorm=None, clipvalue=None; 1 parameter, step 0)")
 
 
 # ---------------------------------------------------------------- state_dict
@@ -349,8 +349,7 @@ def test_load_state_dict_without_num_params_still_works():
 # ---------------------------------------------------------------- argument checks
 
 BAD_HYPERPARAMETERS = [
-    (SGD, {"lr": 0.0}, ValueError, r"lr must be > 0\.0; received lr=0\.0"),
-    (SGD, {"lr": -0.1}, ValueError, r"lr must be > 0\.0; received lr=-0\.1"),
+    (SGD, {"lr": -0.1}, ValueError, r"lr must be >= 0\.0; received lr=-0\.1"),
     (SGD, {"lr": "0.1"}, TypeError, r"lr must be a real number; received lr='0\.1'"),
     (SGD, {"lr": float("nan")}, ValueError, "lr must be a finite number"),
     (SGD, {"momentum": 1.0}, ValueError, r"momentum must be in the range \[0\.0, 1\.0\)"),
@@ -402,8 +401,6 @@ BAD_PARAMS = [
      r"params\[1\] must be a Tensor; received ndarray"),
     ("named pairs", lambda: [("w", _param([1.0]))], TypeError,
      r"params\[0\] must be a Tensor; received tuple \(named_parameters"),
-    ("no grad", lambda: [badak.tensor([1.0])], ValueError,
-     r"params\[0\] must require grad"),
 ]
 
 
@@ -457,8 +454,8 @@ def test_get_optimizer_overrides_and_classes():
 
 def test_get_optimizer_rejects_unknown_names_listing_the_known_ones():
     with pytest.raises(ValueError, match=r"one of \{'sgd', 'momentum', 'adagrad', 'rmsprop', "
-                                         r"'adam'\} .*received optimizer='adamw'"):
-        get_optimizer("adamw", [_param([1.0])])
+                                         r"'adam', 'adamw'\} .*received optimizer='lion'"):
+        get_optimizer("lion", [_param([1.0])])
     with pytest.raises(TypeError, match="Optimizer instance is used as it is"):
         get_optimizer(SGD([_param([1.0])]), [_param([1.0])])
     with pytest.raises(TypeError, match="received int"):

@@ -28,9 +28,9 @@ def _train(opt_name, steps, flat_limit, monkeypatch, seed=0):
 @pytest.mark.parametrize("name", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
 def test_flat_path_equals_per_parameter_path_bit_for_bit(name, monkeypatch):
     flat_model, flat_opt, arrays = _train(name, 5, 1 << 16, monkeypatch)
-    assert flat_opt._flat is not None and flat_opt._flat.ok
+    assert flat_opt._flat[0] is not None and flat_opt._flat[0].ok  # one layout per group
     loop_model, loop_opt, _ = _train(name, 5, 0, monkeypatch)
-    assert loop_opt._flat is None or not loop_opt._flat.ok
+    assert loop_opt._flat[0] is None or not loop_opt._flat[0].ok
     for a, b in zip(flat_model.parameters(), loop_model.parameters()):
         np.testing.assert_array_equal(a.data, b.data)
     for sa, sb in zip(flat_opt.state, loop_opt.state):

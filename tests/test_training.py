@@ -218,8 +218,8 @@ Y_INF[0] = np.inf
     (dict(batch_size=0), r"batch_size must be a positive integer; received batch_size=0"),
     (dict(batch_size=-4), r"batch_size must be a positive integer; received batch_size=-4"),
     (dict(loss="hinge"), r"loss must be one of .*'mse'.*received loss='hinge'"),
-    (dict(optimizer="adamw"), r"optimizer must be one of .*'rmsprop'.*received "
-                              r"optimizer='adamw'"),
+    (dict(optimizer="lion"), r"optimizer must be one of .*'rmsprop'.*received "
+                              r"optimizer='lion'"),
     (dict(metrics=("mae", "mape")), r"metric must be one of .*received metric='mape'"),
     (dict(lr=-0.1), r"lr must be > 0.0; received lr=-0.1"),
     (dict(lr=0.0), r"lr must be > 0.0; received lr=0.0"),

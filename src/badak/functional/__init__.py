@@ -20,14 +20,19 @@ from badak.functional.dropout import dropout
 from badak.functional.linear import linear
 from badak.functional.linear_stack import linear_stack
 from badak.functional.losses import (
+    binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    huber_loss,
     l1_loss,
     mse_loss,
+    nll_loss,
+    smooth_l1_loss,
 )
 
 __all__ = [
-    "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu", "l1_loss",
-    "leaky_relu", "linear", "linear_stack", "log_softmax", "maxout", "mse_loss", "prelu",
-    "relu", "sigmoid", "softmax", "step", "tanh",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout",
+    "elu", "huber_loss", "l1_loss", "leaky_relu", "linear", "linear_stack", "log_softmax",
+    "maxout", "mse_loss", "nll_loss", "prelu", "relu", "sigmoid", "smooth_l1_loss", "softmax",
+    "step", "tanh",
 ]

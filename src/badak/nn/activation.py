@@ -143,18 +143,29 @@ class ELU(Module):
 
 @register_module
 class Softmax(Module):
-    """Softmax along ``axis``: e^(xᵢ) / Σⱼ e^(xⱼ), rows of probabilities.
+    """Softmax along ``dim`` (or ``axis``; default -1): e^(xᵢ) / Σⱼ e^(xⱼ), rows of
+    probabilities. ``Softmax(dim=1)`` as in PyTorch.
 
     For training a classifier use raw scores with :class:`~badak.nn.CrossEntropyLoss`, which
     applies the softmax itself.
     """
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, dim: int | None = None, axis: int | None = None) -> None:
+        # ``dim`` is PyTorch's name, ``axis`` NumPy's (and badak's first); either, default -1
         super().__init__()
+        if dim is not None and axis is not None and dim != axis:
+            raise ValueError(f"give dim or axis, not both; received dim={dim!r}, axis={axis!r}")
+        axis = dim if dim is not None else (-1 if axis is None else axis)
+        name = "dim" if dim is not None else "axis"
         if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-            raise TypeError(f"axis must be an integer; received axis={axis!r} "
+            raise TypeError(f"{name} must be an integer; received {name}={axis!r} "
                             f"(type {type(axis).__name__})")
         self.axis = int(axis)
+
+    @property
+    def dim(self) -> int:
+        """The axis of the softmax (PyTorch's name for :attr:`axis`)."""
+        return self.axis
 
     def forward(self, x) -> Tensor:
         return F.softmax(x, self.axis)

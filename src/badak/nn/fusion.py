@@ -100,20 +100,29 @@ class FusedRun:
         return x
 
 
+def _free(m: Module) -> bool:
+    """True when ``m`` has no forward hooks: a hooked module must run its own forward."""
+    return not (m._forward_hooks or m._forward_pre_hooks)
+
+
 def plan(layers: list[Module]) -> list:
-    """Return the calls that run ``layers`` in order: modules, and FusedRuns for runs of them."""
+    """Return the calls that run ``layers`` in order: modules, and FusedRuns for runs of them.
+
+    A module with a forward hook is never fused, so its hooks see its real inputs and output.
+    """
     steps: list = []
     i, n = 0, len(layers)
     while i < n:
         linears: list[Linear] = []
         activations: list[Module | None] = []
         j = i
-        while j < n and type(layers[j]) is Linear and \
+        while j < n and type(layers[j]) is Linear and _free(layers[j]) and \
                 (not linears or layers[j].in_features == linears[-1].out_features):
             linears.append(layers[j])
             j += 1
             act = None
-            if j < n and (type(layers[j]) in _NODES or type(layers[j]) is LeakyReLU):
+            if j < n and (type(layers[j]) in _NODES or type(layers[j]) is LeakyReLU) and \
+                    _free(layers[j]):
                 act = layers[j]
                 j += 1
             activations.append(act)

@@ -16,6 +16,12 @@ expressiveness). Scaling by the number of inputs n keeps them spread:
 
 Every function takes the weight's shape (fan_in, fan_out) and a ``numpy.random.Generator`` and
 returns a float64 array; layers cast it to their dtype. Biases start at zero.
+
+PyTorch's in-place initialisers are here too (from :mod:`badak.nn.init_inplace`):
+``zeros_``, ``ones_``, ``constant_``, ``uniform_``, ``normal_``, ``xavier_uniform_``,
+``xavier_normal_``, ``kaiming_uniform_``, ``kaiming_normal_`` and ``calculate_gain``; they take a
+tensor (``nn.init.xavier_uniform_(layer.weight, generator=0)``) and read fan_in = shape[0],
+fan_out = shape[1] from badak's (in, out) layout.
 """
 
 from __future__ import annotations
@@ -25,6 +31,19 @@ from collections.abc import Callable
 import numpy as np
 
 from badak._validation import check_choice
+from badak.nn.init_inplace import (  # noqa: F401  (PyTorch's names, as nn.init.<name>)
+    calculate_fan_in_and_fan_out,
+    calculate_gain,
+    constant_,
+    kaiming_normal_,
+    kaiming_uniform_,
+    normal_,
+    ones_,
+    uniform_,
+    xavier_normal_,
+    xavier_uniform_,
+    zeros_,
+)
 from badak.random import as_generator
 
 

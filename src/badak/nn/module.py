@@ -4,7 +4,9 @@ A module owns parameters and sub-modules. Assigning a :class:`Parameter` or a :c
 an attribute registers it (in ``_parameters`` or ``_modules``, in assignment order), so that
 ``parameters()`` can walk the whole model, ``state_dict()`` can copy its weights by name
 (``'0.weight'``), ``train()``/``eval()`` can switch every layer, and ``repr()`` can print the
-model as a tree. ``model(x)`` calls ``forward(x)``, which builds the graph out of ops.
+model as a tree. ``model(x)`` calls ``forward(x)``, which builds the graph out of ops, and runs
+the forward hooks around it. Buffers (:meth:`Module.register_buffer`) are arrays that belong to
+the model's state (saved, loaded, converted by ``to``) but are not trained.
 
 Design after PyTorch's ``torch.nn.Module`` (registration in ``__setattr__``, ``extra_repr``,
 ``state_dict``) and Keras' ``get_config``/``from_config`` (the architecture as JSON).
@@ -13,7 +15,8 @@ Design after PyTorch's ``torch.nn.Module`` (registration in ``__setattr__``, ``e
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -28,6 +31,27 @@ class IncompatibleKeys(NamedTuple):
 
     missing_keys: list[str]
     unexpected_keys: list[str]
+
+
+class RemovableHandle:
+    """Returned by the ``register_*_hook`` methods; :meth:`remove` takes the hook away."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks: dict) -> None:
+        self.hooks = hooks
+        self.id = next(RemovableHandle._ids)
+
+    def remove(self) -> None:
+        """Remove the hook (removing it twice does nothing)."""
+        if self.hooks.pop(self.id, None) is not None:
+            Module._hook_version += 1
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
 
 
 def _indent(text: str, spaces: int) -> str:
@@ -50,9 +74,17 @@ class Module:
         True in training mode (dropout active), False after :meth:`eval`.
     """
 
+    _hook_version = 0
+    """Counts hook registrations and removals, so that a Sequential knows when to plan its
+    fusion again (a hooked layer must run its own forward). Not a setting: a cache key."""
+
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_forward_hooks", {})
+        object.__setattr__(self, "_forward_pre_hooks", {})
         object.__setattr__(self, "training", True)
 
     # ------------------------------------------------------------------ registration
@@ -92,6 +124,9 @@ class Module:
                                 f"or None")
             modules[name] = None
             self.__dict__[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            self._buffers[name] = None if value is None else _as_buffer(name, value)
+            self.__dict__[name] = self._buffers[name]
         else:
             object.__setattr__(self, name, value)
 
@@ -99,6 +134,7 @@ class Module:
         self.__dict__.pop(name, None)
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
+        self.__dict__.get("_buffers", {}).pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: look in the registries.
@@ -107,6 +143,8 @@ class Module:
             return d["_parameters"][name]
         if "_modules" in d and name in d["_modules"]:
             return d["_modules"][name]
+        if "_buffers" in d and name in d["_buffers"]:
+            return d["_buffers"][name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __delattr__(self, name: str) -> None:
@@ -115,6 +153,10 @@ class Module:
             self.__dict__.pop(name, None)
         elif name in self._modules:
             del self._modules[name]
+            self.__dict__.pop(name, None)
+        elif name in self._buffers:
+            del self._buffers[name]
+            self._non_persistent.discard(name)
             self.__dict__.pop(name, None)
         else:
             object.__delattr__(self, name)
@@ -130,6 +172,115 @@ class Module:
         self._forget(name)
         self._parameters[name] = param
         self.__dict__[name] = param
+
+    def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
+        """Register ``tensor`` as a buffer: state of the module that is not trained (a running
+        mean, a mask, a counter), reachable as ``self.<name>``.
+
+        A persistent buffer is part of :meth:`state_dict` (so ``badak.save``/``badak.load``
+        keep it); ``persistent=False`` keeps it out. ``to(dtype)`` converts floating-point
+        buffers with the parameters. Assigning ``self.<name> = array`` replaces the buffer.
+
+        Parameters
+        ----------
+        name : str
+            The attribute name (no dots, not already an attribute).
+        tensor : Tensor, array-like or None
+            The values (stored as a Tensor that does not require grad); None reserves the name.
+        persistent : bool, default=True
+        """
+        if "_buffers" not in self.__dict__:
+            raise AttributeError(f"cannot register a buffer before Module.__init__() is called; "
+                                 f"call super().__init__() first in {type(self).__name__}"
+                                 f".__init__")
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(f"name must be a non-empty string without '.'; received "
+                             f"name={name!r}")
+        if name not in self._buffers and (name in self.__dict__ or name in self._parameters
+                                          or name in self._modules or hasattr(type(self), name)):
+            raise KeyError(f"attribute {name!r} already exists in {type(self).__name__}; a "
+                           f"buffer needs a new name")
+        persistent = check_bool("persistent", persistent)
+        value = None if tensor is None else _as_buffer(name, tensor)
+        self._buffers[name] = value
+        self.__dict__[name] = value
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """Yield ``(dotted name, buffer)`` for every buffer of the model."""
+        for mod_name, m in self.named_modules(prefix):
+            for name, b in m._buffers.items():
+                if b is not None:
+                    yield (f"{mod_name}.{name}" if mod_name else name), b
+
+    def buffers(self) -> Iterator[Tensor]:
+        """Yield every buffer of the model."""
+        for _, b in self.named_buffers():
+            yield b
+
+    # ------------------------------------------------------------------ hooks
+    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each forward; a non-None result replaces the
+        inputs (a tuple, or one value). Returns a handle whose ``remove()`` takes it away.
+
+        A hooked layer inside a :class:`~badak.nn.Sequential` runs its own forward (it is left
+        out of the fused runs), so the hook sees its real inputs.
+        """
+        return self._add_hook(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each forward; a non-None result replaces
+        the output. Returns a handle whose ``remove()`` takes it away."""
+        return self._add_hook(self._forward_hooks, hook)
+
+    def _add_hook(self, hooks: dict, hook) -> RemovableHandle:
+        if not callable(hook):
+            raise TypeError(f"hook must be callable; received {type(hook).__name__}")
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        Module._hook_version += 1
+        return handle
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn(m)`` on every sub-module (children first) and then on ``self``, e.g. to
+        initialise weights: ``model.apply(init_weights)``. Returns ``self``."""
+        if not callable(fn):
+            raise TypeError(f"fn must be callable (it receives each module); received "
+                            f"{type(fn).__name__}")
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """The number of parameter values (each shared parameter once); with
+        ``trainable_only``, only those that require grad."""
+        trainable_only = check_bool("trainable_only", trainable_only)
+        return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    def summary(self, input_shape: tuple[int, ...] | None = None, dtype="float32") -> str:
+        """A Keras-like table of the layers, their output shapes and parameter counts.
+
+        Parameters
+        ----------
+        input_shape : tuple of int, optional
+            The shape of one batch, e.g. ``(1, 13)``; a batch of zeros is run through the model
+            (in eval mode, no graph kept) to record each layer's output shape. Without it the
+            output shapes are left out.
+        dtype : str, default='float32'
+            The dtype of that batch.
+
+        Returns
+        -------
+        str
+            The table; ``print(model.summary((1, 13)))``.
+        """
+        from badak.nn.summary import summary
+
+        return summary(self, input_shape, dtype)
 
     # ------------------------------------------------------------------ traversal
     def children(self) -> Iterator[Module]:
@@ -210,12 +361,28 @@ class Module:
         for p in self.parameters():
             p.data = p.data.astype(dt)
             p.grad = None
+        for b in self.buffers():
+            if b.data.dtype.kind == "f":
+                b.data = b.data.astype(dt)
         return self
 
     # ------------------------------------------------------------------ weights
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Return ``{dotted name: copy of the parameter's array}``, in model order."""
-        return {name: np.array(p.data, copy=True) for name, p in self.named_parameters()}
+        """Return ``{dotted name: copy of the array}`` for every parameter and persistent buffer,
+        in model order (each module's parameters, then its buffers, as in PyTorch)."""
+        return {name: np.array(t.data, copy=True) for name, t in self._state_items()}
+
+    def _state_items(self) -> Iterator[tuple[str, Tensor]]:
+        seen: set[int] = set()
+        for mod_name, m in self.named_modules():
+            for p_name, p in m._parameters.items():
+                if p is None or id(p) in seen:
+                    continue
+                seen.add(id(p))
+                yield (f"{mod_name}.{p_name}" if mod_name else p_name), p
+            for b_name, b in m._buffers.items():
+                if b is not None and b_name not in m._non_persistent:
+                    yield (f"{mod_name}.{b_name}" if mod_name else b_name), b
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True
                         ) -> IncompatibleKeys:
@@ -245,7 +412,7 @@ class Module:
             raise TypeError(f"state_dict must be a mapping of parameter names to arrays; "
                             f"received {type(state_dict).__name__}")
         strict = check_bool("strict", strict)
-        own = dict(self.named_parameters())
+        own = dict(self._state_items())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -264,8 +431,9 @@ class Module:
             value = state_dict[name]
             arr = np.asarray(value.data if isinstance(value, Tensor) else value)
             if arr.shape != p.shape:
+                what = "parameter" if isinstance(p, Parameter) else "buffer"
                 raise ValueError(f"load_state_dict: shape mismatch for {name!r}: the model's "
-                                 f"parameter has shape {p.shape}; received shape {arr.shape}")
+                                 f"{what} has shape {p.shape}; received shape {arr.shape}")
             if arr.dtype != p.dtype:
                 raise ValueError(f"load_state_dict: dtype mismatch for {name!r}: the model's "
                                  f"parameter is {p.dtype}; received {arr.dtype}. Convert the "
@@ -282,7 +450,18 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks):
+            return self.forward(*args, **kwargs)
+        for hook in list(self._forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        out = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            result = hook(self, args, out)
+            if result is not None:
+                out = result
+        return out
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self) -> str:
@@ -321,3 +500,17 @@ class Module:
             raise ValueError(f"config for {cls.__name__} has unexpected key(s) {unknown}; "
                              f"{cls.__name__} accepts {allowed}")
         return cls(**config)
+
+
+def _as_buffer(name: str, value) -> Tensor:
+    """``value`` as a Tensor that does not require grad (a copy of an array, a tensor as is)."""
+    if isinstance(value, Parameter):
+        raise TypeError(f"cannot use a Parameter as the buffer {name!r}: a buffer is not "
+                        f"trained; register it with register_parameter instead")
+    if isinstance(value, Tensor):
+        return value
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"buffer {name!r} must be a Tensor or an array of numbers; received "
+                        f"{type(value).__name__} of dtype {arr.dtype}")
+    return Tensor(np.array(arr, copy=True), requires_grad=False)

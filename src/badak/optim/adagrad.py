@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from badak._validation import check_positive
+from badak._validation import check_number, check_positive
 from badak.backend import xp
 from badak.optim.optimizer import Optimizer
 from badak.tensor import Tensor
@@ -37,12 +37,18 @@ class AdaGrad(Optimizer):
     params : iterable of Tensor
         The parameters to optimize, e.g. ``model.parameters()``.
     lr : float, default=0.01
-        The learning rate :math:`\eta`, > 0 (the book's default).
+        The learning rate :math:`\eta`, >= 0 (the book's default).
     eps : float, default=1e-7
         :math:`\epsilon` > 0, keeps the division finite while :math:`h` is 0 (the book's value,
         also Keras' epsilon).
+    weight_decay : float, default=0.0
+        L2 penalty :math:`\lambda` >= 0 added to the gradient,
+        :math:`g \leftarrow g + \lambda\theta` (PyTorch's coupled weight decay; for the
+        decoupled form use :class:`~badak.optim.AdamW`).
     clipnorm, clipvalue : float or None, default=None
         Clip the gradients before each step (see :mod:`badak.optim.clip`); at most one.
+    foreach : bool or None, default=None
+        The vectorised path over a group's parameters (see :class:`Optimizer`).
 
     Notes
     -----
@@ -50,19 +56,24 @@ class AdaGrad(Optimizer):
     """
 
     state_names = ("sum_squares",)
+    elementwise = True
 
-    def __init__(self, params: Iterable[Tensor], lr: float = 0.01, eps: float = 1e-7, *,
-                 clipnorm: float | None = None, clipvalue: float | None = None):
-        super().__init__(params, {"lr": lr, "eps": eps, "clipnorm": clipnorm,
-                                  "clipvalue": clipvalue})
+    def __init__(self, params: Iterable[Tensor], lr: float = 0.01, eps: float = 1e-7,
+                 weight_decay: float = 0.0, *, clipnorm: float | None = None,
+                 clipvalue: float | None = None, foreach: bool | None = None):
+        super().__init__(params, {"lr": lr, "eps": eps, "weight_decay": weight_decay,
+                                  "clipnorm": clipnorm, "clipvalue": clipvalue}, foreach=foreach)
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         checked = super()._check_hyperparameters(hp)
         checked["eps"] = check_positive("eps", hp["eps"])
+        checked["weight_decay"] = check_number("weight_decay", hp["weight_decay"], low=0.0)
         return checked
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         dtype = p.dtype.type
+        if self.weight_decay:  # coupled L2: a new array, .grad itself is left untouched
+            g = g + dtype(self.weight_decay) * p
         h = self._buffer(state, "sum_squares", p)
         h += g * g                           # h = h + g^2
         step = xp.sqrt(h)                    # lr g / (sqrt(h) + eps), in one temporary

@@ -51,15 +51,21 @@ class Adam(Optimizer):
     params : iterable of Tensor
         The parameters to optimize, e.g. ``model.parameters()``.
     lr : float, default=1e-3
-        The learning rate :math:`\eta`, > 0 (Keras' and the paper's default).
+        The learning rate :math:`\eta`, >= 0 (Keras' and the paper's default).
     beta1 : float, default=0.9
         Decay of the first moment :math:`\beta_1`, in [0, 1) (Keras' ``beta_1``).
     beta2 : float, default=0.999
         Decay of the second moment :math:`\beta_2`, in [0, 1) (Keras' ``beta_2``).
     eps : float, default=1e-7
         :math:`\epsilon` > 0 (Keras' default; the paper and PyTorch use 1e-8).
+    weight_decay : float, default=0.0
+        L2 penalty :math:`\lambda` >= 0 added to the gradient,
+        :math:`g \leftarrow g + \lambda\theta` (PyTorch's coupled weight decay; for the
+        decoupled form use :class:`~badak.optim.AdamW`).
     clipnorm, clipvalue : float or None, default=None
         Clip the gradients before each step (see :mod:`badak.optim.clip`); at most one.
+    foreach : bool or None, default=None
+        The vectorised path over a group's parameters (see :class:`Optimizer`).
 
     Notes
     -----
@@ -67,12 +73,15 @@ class Adam(Optimizer):
     """
 
     state_names = ("m", "v")
+    elementwise = True
 
     def __init__(self, params: Iterable[Tensor], lr: float = 1e-3, beta1: float = 0.9,
-                 beta2: float = 0.999, eps: float = 1e-7, *, clipnorm: float | None = None,
-                 clipvalue: float | None = None):
+                 beta2: float = 0.999, eps: float = 1e-7, weight_decay: float = 0.0, *,
+                 clipnorm: float | None = None, clipvalue: float | None = None,
+                 foreach: bool | None = None):
         super().__init__(params, {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps,
-                                  "clipnorm": clipnorm, "clipvalue": clipvalue})
+                                  "weight_decay": weight_decay, "clipnorm": clipnorm,
+                                  "clipvalue": clipvalue}, foreach=foreach)
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         checked = super()._check_hyperparameters(hp)
@@ -80,10 +89,13 @@ class Adam(Optimizer):
             checked[name] = check_number(name, hp[name], low=0.0, high=1.0,
                                          high_inclusive=False)
         checked["eps"] = check_positive("eps", hp["eps"])
+        checked["weight_decay"] = check_number("weight_decay", hp["weight_decay"], low=0.0)
         return checked
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         dtype = p.dtype.type
+        if self.weight_decay:  # coupled L2: a new array, .grad itself is left untouched
+            g = g + dtype(self.weight_decay) * p
         t = self.step_count
         b1, b2 = self.beta1, self.beta2
         m = self._buffer(state, "m", p)

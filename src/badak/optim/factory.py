@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from badak.optim.adagrad import AdaGrad
 from badak.optim.adam import Adam
+from badak.optim.adamw import AdamW
 from badak.optim.optimizer import Optimizer
 from badak.optim.rmsprop import RMSprop
 from badak.optim.sgd import SGD
@@ -22,6 +23,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "adagrad": AdaGrad,
     "rmsprop": RMSprop,
     "adam": Adam,
+    "adamw": AdamW,
 }
 """Name -> optimizer class. ``'momentum'`` is :class:`SGD` built with ``momentum=0.9``."""
 
@@ -31,6 +33,7 @@ DEFAULT_KWARGS: dict[str, dict[str, float]] = {
     "adagrad": {"lr": 0.01},
     "rmsprop": {"lr": 1e-3},
     "adam": {"lr": 1e-3},
+    "adamw": {"lr": 1e-3},
 }
 """Name -> the keyword arguments :func:`get_optimizer` uses unless told otherwise."""
 
@@ -41,13 +44,13 @@ def get_optimizer(name: str | type[Optimizer], params: Iterable[Tensor], lr: flo
 
     Parameters
     ----------
-    name : {'sgd', 'momentum', 'adagrad', 'rmsprop', 'adam'} or Optimizer subclass
+    name : {'sgd', 'momentum', 'adagrad', 'rmsprop', 'adam', 'adamw'} or Optimizer subclass
         Which optimizer (case-insensitive). ``'momentum'`` is SGD with ``momentum=0.9``.
     params : iterable of Tensor
         The parameters to optimize, e.g. ``model.parameters()``.
     lr : float, optional
         The learning rate. None uses the default of that name: 0.01 for 'sgd', 'momentum' and
-        'adagrad', 0.001 for 'rmsprop' and 'adam' (for a class: the class's default).
+        'adagrad', 0.001 for 'rmsprop', 'adam' and 'adamw' (for a class: the class's default).
     **kwargs
         Other hyperparameters of that optimizer (override the name's defaults).
 

@@ -2,10 +2,13 @@
 
 A step of RMSprop is about seven NumPy operations per parameter. For a small network such as the
 lecture's Boston MLP (six parameters, 5,121 numbers) each operation costs more in Python and NumPy
-call overhead than in arithmetic, so the optimizer spends most of its time calling. Every update
-rule in :mod:`badak.optim` is elementwise, so it can instead run once over all the parameters laid
-end to end: gather the parameters and gradients into two flat arrays, update, and copy the new
-values back into each parameter's own array (``p.data`` keeps its identity).
+call overhead than in arithmetic, so the optimizer spends most of its time calling. The built-in
+update rules of :mod:`badak.optim` are elementwise (they declare it: ``elementwise = True``), so
+such a rule can instead run once over all the parameters of a group laid end to end: gather the
+parameters and gradients into two flat arrays, update, and copy the new values back into each
+parameter's own array (``p.data`` keeps its identity). A rule that is not elementwise (one that
+normalises each parameter by its own norm, say) would give other numbers on the joined array, so
+the optimizer never takes this path for it (PyTorch's ``foreach`` is the same idea).
 
 The optimizer's buffers (velocity, squares, moments) live in flat arrays too, and each
 ``state[i][name]`` is a view into them, so ``state_dict`` and the per-parameter path see the same
@@ -26,14 +29,22 @@ and memory traffic, where gathering and copying back would cost more than it sav
 class FlatLayout:
     """Where each parameter sits in the flat arrays, and the flat arrays themselves."""
 
-    def __init__(self, params, state: list[dict[str, np.ndarray]]):
+    def __init__(self, params, owner: list[dict[str, np.ndarray]], index: list[int] | None = None,
+                 limit: int | None = -1):
+        """``params`` (one group), the optimizer's state list ``owner`` and the positions
+        ``index`` of the group's parameters in it (default: all). Groups of more than ``limit``
+        numbers (default :data:`FLAT_LIMIT`; None: no limit) are left to the per-parameter path
+        (``ok`` False)."""
         self.params = params
         self.arrays = [p.data for p in params]
-        self.state = state
+        self.owner = owner
+        self.state = owner if index is None else [owner[i] for i in index]
+        state = self.state
         dtype = self.arrays[0].dtype
+        limit = FLAT_LIMIT if limit == -1 else limit
         self.ok = (len(params) > 1 and dtype.kind == "f"
                    and all(a.dtype == dtype for a in self.arrays)
-                   and sum(a.size for a in self.arrays) <= FLAT_LIMIT)
+                   and (limit is None or sum(a.size for a in self.arrays) <= limit))
         if not self.ok:
             return
         sizes = [a.size for a in self.arrays]
@@ -48,9 +59,9 @@ class FlatLayout:
         for name in sorted({name for st in state for name in st}):
             self._adopt(name)
 
-    def valid_for(self, params, state) -> bool:
-        """True while no parameter array and no state dict was replaced since the layout."""
-        if state is not self.state or params is not self.params:
+    def valid_for(self, params, owner) -> bool:
+        """True while no parameter array and no state list was replaced since the layout."""
+        if owner is not self.owner or params is not self.params:
             return False
         for p, a in zip(params, self.arrays):
             if p.data is not a:

@@ -8,11 +8,29 @@ An optimizer holds a list of parameters (tensors with ``requires_grad=True``) an
     loss.backward()
     optimizer.step()
 
-Each subclass writes its rule in :meth:`Optimizer._update`, which sees plain arrays: the
+Each subclass writes its rule in :meth:`Optimizer._update`, which sees plain arrays: ONE
 parameter's values ``p`` (changed in place), its gradient ``g`` and a dict of the buffers the rule
 keeps for that parameter (velocity, running averages), created the first time they are needed.
-The base class does the rest: it checks the parameters and the hyperparameters, clips gradients,
-skips parameters without a gradient, counts steps and saves and restores its state.
+While ``_update`` runs, ``self.lr`` and the other hyperparameters are those of the parameter's
+group. The base class does the rest: it checks the parameters and the hyperparameters, clips
+gradients, skips parameters without a gradient (or that do not require one), counts steps and
+saves and restores its state.
+
+Parameter groups (PyTorch's ``param_groups``): ``params`` may be a list of dicts, each with its
+own ``"params"`` and any hyperparameters that differ from the defaults given as arguments::
+
+    SGD([{"params": model[0].parameters(), "lr": 0.1}, {"params": model[2].parameters()}],
+        lr=0.01, momentum=0.9)
+
+``optimizer.param_groups`` is that list of dicts, completed with the defaults; a learning-rate
+scheduler changes ``group["lr"]``. ``optimizer.lr`` (and every other hyperparameter read as an
+attribute) is the FIRST group's value, and assigning it changes the first group only.
+
+The vectorised path (PyTorch's ``foreach`` idea): a built-in rule whose update is elementwise
+declares it with the class attribute ``elementwise = True``; for a small model (or with
+``foreach=True``) its ``_update`` then runs once over all the parameters of a group laid end to
+end (:mod:`badak.optim.flat`), with the same numbers. A subclass that overrides ``_update``
+without declaring it elementwise always gets one parameter at a time.
 
 In place means the very same ``ndarray`` object is overwritten, so a view of a parameter or a
 reference to its ``.data`` stays valid after a step, and the dtype never changes: a float32 model
@@ -30,7 +48,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from badak._validation import check_number, check_positive, check_positive_int
+from badak._validation import check_bool, check_number, check_positive_int
 from badak.autograd import no_grad
 from badak.backend import xp
 from badak.optim.clip import clip_grad_norm_, clip_grad_value_
@@ -39,65 +57,107 @@ from badak.tensor import Tensor
 
 
 class Optimizer:
-    """Base class of the optimizers: holds the parameters, the hyperparameters and the state.
+    """Base class of the optimizers: holds the parameter groups, the hyperparameters and the state.
 
     Subclasses pass their hyperparameters (a dict, in the order they should be shown) to
     ``__init__``, extend :meth:`_check_hyperparameters` with the checks of their own ones, list the
     names of their per-parameter buffers in ``state_names`` and write the update in
-    :meth:`_update`.
+    :meth:`_update`, which always receives one parameter (unless the class declares
+    ``elementwise = True``, see below).
 
     Parameters
     ----------
-    params : iterable of Tensor
-        The tensors to optimize, e.g. ``model.parameters()``. Each must require grad; a tensor that
-        appears more than once is kept once (it would otherwise be updated twice per step).
+    params : iterable of Tensor, or iterable of dict
+        The tensors to optimize, e.g. ``model.parameters()``; or parameter groups, dicts with a
+        ``"params"`` entry and optional per-group hyperparameters. A tensor that appears more than
+        once in a group is kept once; one that appears in two groups is refused. Tensors that do
+        not require grad (frozen) are kept and skipped at each step, as in PyTorch.
     hyperparameters : dict
-        Name -> value, including ``lr``, ``clipnorm`` and ``clipvalue``.
+        Name -> default value, including ``lr``, ``clipnorm`` and ``clipvalue``.
+    foreach : bool or None, default=None
+        The vectorised path for rules declared ``elementwise``: None takes it for groups of at
+        most :data:`~badak.optim.flat.FLAT_LIMIT` numbers, True for every group, False never.
+        True with a rule that is not declared elementwise raises ValueError.
 
     Attributes
     ----------
+    param_groups : list of dict
+        ``{"params": [Tensor, ...], "lr": ..., ...}`` per group (PyTorch's layout). Changing a
+        group's hyperparameter between steps takes effect at the next step.
+    defaults : dict
+        The hyperparameters given as arguments (used for keys a group leaves out).
     params : list of Tensor
-        The parameters, in the order given (duplicates removed). State keys use these indices.
+        All parameters, group after group. State keys use these indices.
     state : list of dict
         ``state[i]`` maps a buffer name (e.g. ``'velocity'``) to an array shaped like
         ``params[i]``; empty until the first step that updates ``params[i]``.
     step_count : int
         How many times :meth:`step` has been called.
     lr : float
-        The learning rate; can be set between steps (checked to be > 0).
+        The first group's learning rate (>= 0); assigning it changes the first group only.
     """
 
     state_names: tuple[str, ...] = ()
+    elementwise: bool = False
+    """True for a rule whose ``_update`` treats every number on its own (no norm, no reshape), so
+    that it may run on all the parameters of a group concatenated. Declared by the class that
+    defines ``_update``; a subclass overriding ``_update`` must declare it again."""
 
-    def __init__(self, params: Iterable[Tensor], hyperparameters: dict[str, object]):
-        self.params = _param_list(params)
-        self._hyperparameter_names = tuple(hyperparameters)
-        self._set_hyperparameters(hyperparameters)
-        self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+    _GROUP_EXTRA_KEYS = ("name", "initial_lr")  # keys PyTorch code stores in groups
+
+    def __init__(self, params: Iterable[Tensor] | Iterable[dict],
+                 hyperparameters: dict[str, object], *, foreach: bool | None = None):
+        d = self.__dict__  # hyperparameter names are routed to the groups by __setattr__
+        d["_hyperparameter_names"] = tuple(hyperparameters)
+        d["defaults"] = self._check_hyperparameters(dict(hyperparameters))
+        if foreach is not None:
+            foreach = check_bool("foreach", foreach)
+            if foreach and not self._rule_is_elementwise():
+                raise ValueError(f"foreach=True needs an elementwise update rule; "
+                                 f"{type(self).__name__}._update is not declared elementwise "
+                                 f"(class attribute elementwise = True)")
+        self.foreach = foreach  # (read at the first step)
+        self.param_groups: list[dict] = []
+        self.params: list[Tensor] = []
+        self.state: list[dict[str, np.ndarray]] = []
         self.step_count = 0
-        self._flat: FlatLayout | None = None
+        self._group_index: list[list[int]] = []  # flat indices of each group's parameters
+        self._flat: list[FlatLayout | None] = []  # one layout per group
+        groups, as_dicts = _group_list(params)
+        for group in groups:
+            self._add_group(group, named=as_dicts)
 
     # ------------------------------------------------------------------ hyperparameters
-    @property
-    def lr(self) -> float:
-        """The learning rate (step size)."""
-        return self._lr
+    def __getattr__(self, name: str):
+        # Only reached when normal lookup fails: a hyperparameter read outside step() is the
+        # first group's (inside step() the current group's values are ordinary attributes).
+        d = self.__dict__
+        if name in d.get("_hyperparameter_names", ()) and d.get("param_groups"):
+            return d["param_groups"][0][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self._lr = check_positive("lr", value)
+    def __setattr__(self, name: str, value) -> None:
+        d = self.__dict__
+        if name in d.get("_hyperparameter_names", ()) and d.get("param_groups"):
+            group = d["param_groups"][0]
+            merged = {k: group[k] for k in self._hyperparameter_names}
+            merged[name] = value
+            group[name] = self._check_hyperparameters(merged)[name]
+            return
+        object.__setattr__(self, name, value)
 
     @property
     def hyperparameters(self) -> dict[str, object]:
-        """The hyperparameters as a JSON-able dict (floats, bools and None)."""
-        return {name: getattr(self, name) for name in self._hyperparameter_names}
+        """The first group's hyperparameters as a JSON-able dict (floats, bools, lists, None)."""
+        group = self.param_groups[0]
+        return {name: _jsonable(group[name]) for name in self._hyperparameter_names}
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         """Return the checked values of ``hp`` or raise naming the bad one.
 
         Subclasses call ``super()._check_hyperparameters(hp)`` and add their own.
         """
-        checked = {"lr": check_positive("lr", hp["lr"])}
+        checked = {"lr": check_number("lr", hp["lr"], low=0.0)}
         for name in ("clipnorm", "clipvalue"):
             value = hp[name]
             checked[name] = None if value is None else check_number(
@@ -107,10 +167,71 @@ class Optimizer:
                              f"clipnorm={checked['clipnorm']}, clipvalue={checked['clipvalue']}")
         return checked
 
-    def _set_hyperparameters(self, hp: dict[str, object]) -> None:
-        checked = self._check_hyperparameters(hp)
-        for name in self._hyperparameter_names:
-            setattr(self, name, checked[name])
+    # ------------------------------------------------------------------ groups
+    def add_param_group(self, param_group: dict) -> None:
+        """Add a group of parameters, e.g. a layer unfrozen during fine-tuning (PyTorch's name).
+
+        Parameters
+        ----------
+        param_group : dict
+            ``{"params": tensors, <hyperparameter>: value, ...}``; hyperparameters left out take
+            the optimizer's defaults.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For a group that is not a dict, has no ``"params"``, an unknown key, a bad
+            hyperparameter or a parameter already in another group.
+        """
+        self._add_group(param_group, named=True)
+
+    def _add_group(self, param_group, named: bool) -> None:
+        k = len(self.param_groups)
+        where = f"param_groups[{k}]"
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{where} must be a dict with a 'params' entry; received "
+                            f"{type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{where} must have a 'params' entry (the tensors of the group); "
+                             f"received the keys {sorted(map(str, param_group))}")
+        known = ("params", *self._hyperparameter_names, *self._GROUP_EXTRA_KEYS)
+        unknown = [key for key in param_group if key not in known]
+        if unknown:
+            raise ValueError(f"{where} has unknown key(s) {unknown}; the keys of a "
+                             f"{type(self).__name__} group are {list(known[:-2])}")
+        params = param_group["params"]
+        prefix = f"{where}['params']" if named else "params"
+        params = _param_list([params] if named and isinstance(params, Tensor) else params,
+                             prefix)
+        hp = {**self.defaults,
+              **{key: v for key, v in param_group.items() if key in self._hyperparameter_names}}
+        try:
+            checked = self._check_hyperparameters(hp)
+        except (TypeError, ValueError) as e:
+            if not named:
+                raise
+            raise type(e)(f"{where}: {e}") from None
+        ours = {id(p): i for i, p in enumerate(self.params)}
+        for j, p in enumerate(params):
+            if id(p) in ours:
+                raise ValueError(f"some parameters appear in more than one parameter group: "
+                                 f"{prefix}[{j}] (shape {p.shape}) is already in "
+                                 f"{self._where(ours[id(p)])}")
+        group = {"params": params, **{n: checked[n] for n in self._hyperparameter_names}}
+        group.update({key: param_group[key] for key in self._GROUP_EXTRA_KEYS
+                      if key in param_group})
+        start = len(self.params)
+        self.params.extend(params)
+        self.state.extend({} for _ in params)
+        self._group_index.append(list(range(start, start + len(params))))
+        self._flat.append(None)
+        self.param_groups.append(group)
+
+    def _where(self, i: int) -> str:
+        for k, index in enumerate(self._group_index):
+            if i in index:
+                return f"param_groups[{k}]"
+        return "another group"
 
     # ------------------------------------------------------------------ the step
     def zero_grad(self) -> None:
@@ -119,25 +240,46 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
-        """Update every parameter that has a gradient, in place.
+        """Update every parameter that requires grad and has a gradient, in place.
 
-        Gradients are first clipped (``clipvalue``, or ``clipnorm`` over all parameters together;
-        see :mod:`badak.optim.clip`). Parameters whose ``.grad`` is None are skipped, and their
-        buffers are left as they are.
+        Group by group: the group's gradients are first clipped (``clipvalue``, or ``clipnorm``
+        over the group's parameters together; see :mod:`badak.optim.clip`), then each parameter
+        is updated with the group's hyperparameters. Parameters whose ``.grad`` is None or that
+        do not require grad are skipped, and their buffers are left as they are.
         """
-        if self.clipvalue is not None or self.clipnorm is not None:
-            with no_grad():
-                if self.clipvalue is not None:
-                    clip_grad_value_(self.params, self.clipvalue)
-                if self.clipnorm is not None:
-                    clip_grad_norm_(self.params, self.clipnorm)
-        self.step_count += 1
-        if self._step_flat():
-            return
+        d = self.__dict__  # (straight into __dict__: no trip through __setattr__)
+        d["step_count"] += 1
+        names = d["_hyperparameter_names"]
+        flat_ok = d.get("_flat_ok")
+        if flat_ok is None:
+            flat_ok = d["_flat_ok"] = self.foreach is not False and self._rule_is_elementwise()
+        try:
+            for k, group in enumerate(self.param_groups):
+                for name in names:  # the group's values, read by _update as self.<name>
+                    d[name] = group[name]
+                params = group["params"]
+                if d["clipvalue"] is not None or d["clipnorm"] is not None:
+                    self._clip(params)
+                if not (flat_ok and self._step_flat(k, params)):
+                    self._step_each(k, params)
+        finally:
+            for name in names:
+                d.pop(name, None)
+
+    def _clip(self, params: list[Tensor]) -> None:
+        live = [p for p in params if p.requires_grad]
+        with no_grad():
+            if self.clipvalue is not None:
+                clip_grad_value_(live, self.clipvalue)
+            if self.clipnorm is not None:
+                clip_grad_norm_(live, self.clipnorm)
+
+    def _step_each(self, k: int, params: list[Tensor]) -> None:
+        """The per-parameter path: ``_update`` once for each parameter of group ``k``."""
         update, state = self._update, self.state
-        for i, p in enumerate(self.params):
+        for i, p in zip(self._group_index[k], params):
             g = p.grad
-            if g is None:
+            if g is None or not p.requires_grad:
                 continue
             a = p.data
             ga = g.data if type(g) is Tensor else None
@@ -145,17 +287,24 @@ class Optimizer:
                 ga = self._grad_array(i, p)
             update(a, ga, state[i])
 
-    def _step_flat(self) -> bool:
-        """Update all parameters in one vectorised call when the model is small (see
+    def _rule_is_elementwise(self) -> bool:
+        """True when the class that defines ``_update`` declares ``elementwise = True``."""
+        for cls in type(self).__mro__:
+            if "_update" in cls.__dict__:
+                return bool(cls.__dict__.get("elementwise", False))
+        return False
+
+    def _step_flat(self, k: int, params: list[Tensor]) -> bool:
+        """Update all parameters of group ``k`` in one vectorised call (see
         :mod:`badak.optim.flat`); return False to take the per-parameter path instead."""
-        params = self.params
-        layout = self._flat
+        layout = self._flat[k]
         if layout is None or not layout.valid_for(params, self.state):
-            layout = self._flat = FlatLayout(params, self.state)
-        if not layout.ok:  # a large model: decided once per layout, not per gradient
+            layout = self._flat[k] = FlatLayout(params, self.state, self._group_index[k],
+                                                None if self.foreach else -1)
+        if not layout.ok:  # a large group: decided once per layout, not per gradient
             return False
         for p in params:
-            if p.grad is None or p.grad.data.shape != p.data.shape:
+            if p.grad is None or not p.requires_grad or p.grad.data.shape != p.data.shape:
                 return False
         layout.step(self._update)
         return True
@@ -171,7 +320,8 @@ class Optimizer:
         return g
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
-        """Change ``p`` in place using its gradient ``g`` and its buffers ``state``."""
+        """Change ``p`` (one parameter's array) in place using its gradient ``g`` and its buffers
+        ``state``; ``self.lr`` etc. are the parameter's group's hyperparameters."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update")
 
     @staticmethod
@@ -189,28 +339,38 @@ class Optimizer:
         Returns
         -------
         dict
-            ``{"class": name, "hyperparameters": {...}, "state": {"<index>.<buffer>": ndarray},
-            "step_count": int, "num_params": int}``. Arrays are copies; everything but the arrays
-            is JSON-able.
+            ``{"class": name, "hyperparameters": {first group's}, "param_groups": [{"params":
+            [indices], <hyperparameters>}], "state": {"<index>.<buffer>": ndarray},
+            "step_count": int, "num_params": int}``. Arrays are copies; everything but the
+            arrays is JSON-able.
         """
         state = {f"{i}.{name}": buf.copy()
                  for i, buffers in enumerate(self.state) for name, buf in buffers.items()}
+        groups = []
+        for index, group in zip(self._group_index, self.param_groups):
+            saved = {key: _jsonable(v) for key, v in group.items() if key != "params"}
+            groups.append({"params": list(index), **saved})
         return {"class": type(self).__name__, "hyperparameters": self.hyperparameters,
-                "state": state, "step_count": self.step_count, "num_params": len(self.params)}
+                "param_groups": groups, "state": state, "step_count": self.step_count,
+                "num_params": len(self.params)}
 
     def load_state_dict(self, state_dict: dict[str, object]) -> None:
-        """Restore hyperparameters, buffers and step count saved by :meth:`state_dict`.
+        """Restore the groups' hyperparameters, the buffers and the step count saved by
+        :meth:`state_dict`.
 
         Everything is checked before anything changes, so a bad state dict leaves the optimizer
-        as it was. Buffers are copied and cast to their parameter's dtype.
+        as it was. Buffers are copied and cast to their parameter's dtype. A state dict saved
+        before parameter groups existed (no ``"param_groups"``) loads into an optimizer with one
+        group.
 
         Raises
         ------
         TypeError
             If ``state_dict`` is not a dict.
         ValueError
-            If it is for another optimizer class, for a different number of parameters, has
-            missing or unexpected keys or hyperparameters, or holds a buffer of the wrong shape.
+            If it is for another optimizer class, for a different number of parameters or
+            groups, has missing or unexpected keys or hyperparameters, or holds a buffer of the
+            wrong shape.
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"state_dict must be a dict made by Optimizer.state_dict(); received "
@@ -233,13 +393,34 @@ class Optimizer:
             if not isinstance(state_dict[key], dict):
                 raise TypeError(f"state_dict[{key!r}] must be a dict; received "
                                 f"{type(state_dict[key]).__name__}")
-        hp = dict(state_dict["hyperparameters"])
-        expected = set(self._hyperparameter_names)
-        if set(hp) != expected:
-            missing, unexpected = sorted(expected - set(hp)), sorted(set(hp) - expected)
-            raise ValueError(f"state_dict hyperparameters must be {sorted(expected)}; missing "
-                             f"{missing}, unexpected {unexpected}")
-        checked_hp = self._check_hyperparameters(hp)
+        saved_groups = state_dict.get("param_groups")
+        first = dict(state_dict["hyperparameters"])  # the first group's, in both formats
+        if saved_groups is None:  # saved before groups existed: one group
+            if len(self.param_groups) != 1:
+                raise ValueError(f"state_dict has no 'param_groups' (it was saved by a badak "
+                                 f"without parameter groups, for one group); this optimizer "
+                                 f"has {len(self.param_groups)} groups")
+            if "weight_decay" in self._hyperparameter_names:  # came with the groups: off before
+                first.setdefault("weight_decay", 0.0)
+            saved_groups = [{"params": self._group_index[0], **first}]
+        self._checked_group_values(first)
+        if not isinstance(saved_groups, list) or len(saved_groups) != len(self.param_groups):
+            got = len(saved_groups) if isinstance(saved_groups, list) else \
+                type(saved_groups).__name__
+            raise ValueError(f"state_dict['param_groups'] must be a list of "
+                             f"{len(self.param_groups)} groups like this optimizer's; "
+                             f"received {got}")
+        new_groups = []
+        for k, (saved, index) in enumerate(zip(saved_groups, self._group_index)):
+            if not isinstance(saved, dict) or list(saved.get("params", ())) != index:
+                raise ValueError(f"state_dict['param_groups'][{k}] must hold the parameters "
+                                 f"{index} like this optimizer's group {k}; received "
+                                 f"{saved.get('params') if isinstance(saved, dict) else saved!r}")
+            checked = self._checked_group_values(
+                {key: v for key, v in saved.items()
+                 if key != "params" and key not in self._GROUP_EXTRA_KEYS})
+            extra = {key: saved[key] for key in self._GROUP_EXTRA_KEYS if key in saved}
+            new_groups.append({**{n: checked[n] for n in self._hyperparameter_names}, **extra})
         step_count = check_positive_int("step_count", state_dict["step_count"], allow_zero=True)
 
         new_state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
@@ -259,26 +440,43 @@ class Optimizer:
                                  f"received shape {arr.shape}")
             new_state[i][buffer] = arr.astype(p.dtype, copy=True)
 
-        for hp_name in self._hyperparameter_names:
-            setattr(self, hp_name, checked_hp[hp_name])
+        for group, values in zip(self.param_groups, new_groups):
+            group.update(values)
         self.state = new_state
         self.step_count = step_count
+
+    def _checked_group_values(self, hp: dict) -> dict:
+        """``hp`` checked to hold exactly this optimizer's hyperparameters, with valid values."""
+        expected = set(self._hyperparameter_names)
+        if set(hp) != expected:
+            missing, unexpected = sorted(expected - set(hp)), sorted(set(hp) - expected)
+            raise ValueError(f"state_dict hyperparameters must be {sorted(expected)}; "
+                             f"missing {missing}, unexpected {unexpected}")
+        return self._check_hyperparameters(hp)
 
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters.items())
         n = len(self.params)
-        return (f"{type(self).__name__}({hp}; {n} parameter{'' if n == 1 else 's'}, "
+        groups = len(self.param_groups)
+        more = f", {groups} groups" if groups > 1 else ""
+        return (f"{type(self).__name__}({hp}; {n} parameter{'' if n == 1 else 's'}{more}, "
                 f"step {self.step_count})")
 
 
-def _param_list(params: Iterable[Tensor]) -> list[Tensor]:
-    """Check ``params`` and return it as a list of distinct tensors that require grad."""
+def _jsonable(value):
+    """Tuples (Adam's ``betas``) as lists, so that a state dict is plain JSON."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _group_list(params) -> tuple[list[dict], bool]:
+    """Return ``(groups, given_as_dicts)``: the parameter groups ``params`` describes."""
     if isinstance(params, Tensor):
         raise TypeError("params must be an iterable of tensors, e.g. model.parameters(); "
                         "received a single Tensor. Wrap it in a list: [w]")
     if isinstance(params, dict):
-        raise TypeError("params must be an iterable of tensors, e.g. model.parameters(); "
-                        "received a dict (a state_dict holds copies, not the parameters)")
+        raise TypeError("params must be an iterable of tensors, e.g. model.parameters(), or a "
+                        "list of parameter-group dicts; received a dict (a state_dict holds "
+                        "copies, not the parameters; wrap a group in a list: [group])")
     try:
         items = list(params)
     except TypeError:
@@ -286,20 +484,41 @@ def _param_list(params: Iterable[Tensor]) -> list[Tensor]:
                         f"received {type(params).__name__}") from None
     if not items:
         raise ValueError("params must contain at least one tensor; received an empty iterable")
+    dicts = [isinstance(item, dict) for item in items]
+    if all(dicts):
+        return items, True
+    if any(dicts):
+        i = dicts.index(not dicts[0])
+        raise TypeError(f"params must be all tensors or all parameter-group dicts; received "
+                        f"params[0] a {type(items[0]).__name__} and params[{i}] a "
+                        f"{type(items[i]).__name__}")
+    return [{"params": items}], False
+
+
+def _param_list(params, where: str = "params") -> list[Tensor]:
+    """Check ``params`` and return it as a list of distinct floating-point tensors."""
+    if isinstance(params, (set, frozenset)):
+        raise TypeError(f"{where} must be an ordered iterable of tensors (a list); received a "
+                        f"set, whose order changes from run to run")
+    try:
+        items = list(params)
+    except TypeError:
+        raise TypeError(f"{where} must be an iterable of tensors, e.g. model.parameters(); "
+                        f"received {type(params).__name__}") from None
+    if not items:
+        raise ValueError(f"{where} must contain at least one tensor; received an empty "
+                         f"iterable")
     out, seen = [], set()
     for i, p in enumerate(items):
         if not isinstance(p, Tensor):
             hint = (" (named_parameters() yields (name, tensor) pairs; pass parameters())"
                     if isinstance(p, tuple) else "")
-            raise TypeError(f"params[{i}] must be a Tensor; received {type(p).__name__}{hint}")
-        if not p.requires_grad:
-            raise ValueError(f"params[{i}] must require grad (it is what the optimizer changes); "
-                             f"received a tensor of shape {p.shape} with requires_grad=False")
+            raise TypeError(f"{where}[{i}] must be a Tensor; received {type(p).__name__}{hint}")
         if p.data.dtype.kind != "f":
-            raise TypeError(f"params[{i}] must be a floating-point tensor; received dtype "
+            raise TypeError(f"{where}[{i}] must be a floating-point tensor; received dtype "
                             f"{p.data.dtype}")
         if not p.data.flags.writeable:
-            raise ValueError(f"params[{i}] must own writable data to be updated in place; "
+            raise ValueError(f"{where}[{i}] must own writable data to be updated in place; "
                              f"received a read-only array of shape {p.shape}")
         if id(p) not in seen:
             seen.add(id(p))

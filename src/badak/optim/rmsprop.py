@@ -41,13 +41,19 @@ class RMSprop(Optimizer):
     params : iterable of Tensor
         The parameters to optimize, e.g. ``model.parameters()``.
     lr : float, default=1e-3
-        The learning rate :math:`\eta`, > 0 (Keras' default).
+        The learning rate :math:`\eta`, >= 0 (Keras' default).
     rho : float, default=0.9
         Decay of the moving average :math:`\rho`, in [0, 1) (Keras' default).
     eps : float, default=1e-7
         :math:`\epsilon` > 0 (Keras' default).
+    weight_decay : float, default=0.0
+        L2 penalty :math:`\lambda` >= 0 added to the gradient,
+        :math:`g \leftarrow g + \lambda\theta` (PyTorch's coupled weight decay; for the
+        decoupled form use :class:`~badak.optim.AdamW`).
     clipnorm, clipvalue : float or None, default=None
         Clip the gradients before each step (see :mod:`badak.optim.clip`); at most one.
+    foreach : bool or None, default=None
+        The vectorised path over a group's parameters (see :class:`Optimizer`).
 
     Notes
     -----
@@ -55,21 +61,27 @@ class RMSprop(Optimizer):
     """
 
     state_names = ("mean_square",)
+    elementwise = True
 
     def __init__(self, params: Iterable[Tensor], lr: float = 1e-3, rho: float = 0.9,
-                 eps: float = 1e-7, *, clipnorm: float | None = None,
-                 clipvalue: float | None = None):
-        super().__init__(params, {"lr": lr, "rho": rho, "eps": eps, "clipnorm": clipnorm,
-                                  "clipvalue": clipvalue})
+                 eps: float = 1e-7, weight_decay: float = 0.0, *,
+                 clipnorm: float | None = None, clipvalue: float | None = None,
+                 foreach: bool | None = None):
+        super().__init__(params, {"lr": lr, "rho": rho, "eps": eps,
+                                  "weight_decay": weight_decay, "clipnorm": clipnorm,
+                                  "clipvalue": clipvalue}, foreach=foreach)
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         checked = super()._check_hyperparameters(hp)
         checked["rho"] = check_number("rho", hp["rho"], low=0.0, high=1.0, high_inclusive=False)
         checked["eps"] = check_positive("eps", hp["eps"])
+        checked["weight_decay"] = check_number("weight_decay", hp["weight_decay"], low=0.0)
         return checked
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         dtype = p.dtype.type
+        if self.weight_decay:  # coupled L2: a new array, .grad itself is left untouched
+            g = g + dtype(self.weight_decay) * p
         v = self._buffer(state, "mean_square", p)
         v *= dtype(self.rho)                 # v = rho v + (1 - rho) g^2, in place
         v += dtype(1.0 - self.rho) * (g * g)

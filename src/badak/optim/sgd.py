@@ -48,7 +48,7 @@ class SGD(Optimizer):
     params : iterable of Tensor
         The parameters to optimize, e.g. ``model.parameters()``.
     lr : float, default=0.01
-        The learning rate :math:`\eta`, > 0 (0.01 is Keras' default).
+        The learning rate :math:`\eta`, >= 0 (0.01 is Keras' default; 0 freezes the step).
     momentum : float, default=0.0
         The momentum factor :math:`\mu`, in [0, 1) (the book's :math:`\alpha`, often 0.9).
     nesterov : bool, default=False
@@ -58,6 +58,8 @@ class SGD(Optimizer):
         gradient of :math:`\tfrac{\lambda}{2}\|\theta\|^2`).
     clipnorm, clipvalue : float or None, default=None
         Clip the gradients before each step (see :mod:`badak.optim.clip`); at most one.
+    foreach : bool or None, default=None
+        The vectorised path over a group's parameters (see :class:`Optimizer`).
 
     Notes
     -----
@@ -66,13 +68,15 @@ class SGD(Optimizer):
     """
 
     state_names = ("velocity",)
+    elementwise = True
 
     def __init__(self, params: Iterable[Tensor], lr: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, weight_decay: float = 0.0, *,
-                 clipnorm: float | None = None, clipvalue: float | None = None):
+                 clipnorm: float | None = None, clipvalue: float | None = None,
+                 foreach: bool | None = None):
         super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov,
                                   "weight_decay": weight_decay, "clipnorm": clipnorm,
-                                  "clipvalue": clipvalue})
+                                  "clipvalue": clipvalue}, foreach=foreach)
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         checked = super()._check_hyperparameters(hp)
@@ -88,10 +92,10 @@ class SGD(Optimizer):
         if self.momentum == 0.0 and self.weight_decay == 0.0:  # the lecture's rule
             # A Python float meets the array in the array's dtype (NumPy casts the scalar
             # first), the same numbers as dtype(lr) * g without making the scalar each time.
-            p -= self._lr * g  # in place: p keeps its identity
+            p -= self.lr * g  # in place: p keeps its identity
             return
         dtype = p.dtype.type
-        lr = dtype(self._lr)
+        lr = dtype(self.lr)
         if self.weight_decay > 0.0:
             g = g + dtype(self.weight_decay) * p  # a new array: .grad itself is left untouched
         if self.momentum == 0.0:
