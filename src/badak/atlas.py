@@ -10,8 +10,11 @@ linear map (W₃W₂W₁)x, however deep. Each choice trades something:
 - tanh: zero-centred, but it saturates too (tanh' = 1 - tanh² → 0).
 - ReLU: cheap, no saturation for x > 0, but units whose input stays negative never recover
   ("dying ReLU").
-- Leaky ReLU / PReLU: a small (fixed / learned) slope for x < 0 keeps dead units alive.
-- ELU: smooth negative part approaching -α, outputs closer to zero-centred; costs an exp.
+- Leaky ReLU / PReLU: a small (fixed / learned) slope for x < 0 keeps dead units alive. They
+  are *not* zero-centred: on x ~ N(0, 1) leaky ReLU's mean output is 0.395 (ReLU's 0.399);
+  the column ``mean on N(0, 1)`` measures it for every activation (:func:`mean_output`).
+- ELU: smooth negative part approaching -α, outputs closer to zero-centred (mean 0.16 on
+  N(0, 1), α = 1); costs an exp.
 - Maxout: the max of several linear pieces; learns its own convex shape, never dies, but
   multiplies the parameters by the number of pieces.
 
@@ -53,14 +56,16 @@ ATLAS: tuple[ActivationInfo, ...] = (
                    "both sides", "no", "exp"),
     ActivationInfo("relu", "max(0, x)", "1 if x > 0 else 0", "[0, ∞)", "no", "left side (0)",
                    "yes: units stuck at x < 0", "compare"),
-    ActivationInfo("leaky_relu", "x if x > 0 else 0.01x", "1 or 0.01", "(-∞, ∞)", "roughly",
+    ActivationInfo("leaky_relu", "x if x > 0 else 0.01x", "1 or 0.01", "(-∞, ∞)", "no",
                    "no", "no", "compare"),
-    ActivationInfo("prelu", "x if x > 0 else a·x (a learned)", "1 or a (and x for a)",
-                   "(-∞, ∞)", "roughly", "no", "no", "compare + 1 parameter"),
-    ActivationInfo("elu", "x if x > 0 else α(e^x - 1)", "1 or y + α", "(-α, ∞)", "nearly",
-                   "left side (-α)", "no", "exp"),
-    ActivationInfo("maxout", "max(w₁·x + b₁, w₂·x + b₂, ...)", "w of the winning piece",
-                   "(-∞, ∞)", "depends", "no", "no", "k× the weights"),
+    ActivationInfo("prelu", "x if x > 0 else a·x (a learned; a = 0.25 here)",
+                   "1 or a (and x for a)", "(-∞, ∞)", "no", "no", "no",
+                   "compare + 1 parameter"),
+    ActivationInfo("elu", "x if x > 0 else α(e^x - 1) (α = 1)", "1 or y + α", "(-α, ∞)",
+                   "closer", "left side (-α)", "no", "exp"),
+    ActivationInfo("maxout", "max(w₁·x + b₁, w₂·x + b₂) (pieces x and 0.5 - 0.5x here)",
+                   "w of the winning piece", "(-∞, ∞)", "depends on the pieces", "no", "no",
+                   "k× the weights"),
 )
 
 _FUNCTIONS = {
@@ -71,16 +76,31 @@ _FUNCTIONS = {
     "leaky_relu": F.leaky_relu,
     "prelu": lambda x: F.prelu(x, Tensor._make(np.array([0.25], dtype=x.dtype), False)),
     "elu": F.elu,
-    # Two linear pieces, x and 0.25x: maxout learns a leaky-ReLU-like convex shape from them.
+    # Two linear pieces, x and 0.5 - 0.5x: a convex V with its kink at x = 1/3, a shape no
+    # PReLU can make (maxout learns its pieces; these are fixed for the picture).
     "maxout": lambda x: _maxout_1d(x),
 }
 
+MAXOUT_PIECES = ((1.0, 0.0), (-0.5, 0.5))  # (slope, intercept) of each piece in the atlas
+
 
 def _maxout_1d(x: Tensor) -> Tensor:
-    """Maxout of the two pieces x and 0.25·x, laid side by side on a new last axis."""
+    """Maxout of the pieces of MAXOUT_PIECES, laid side by side on a new last axis."""
     from badak.ops import reshape, stack
 
-    return reshape(F.maxout(stack([x, x * 0.25], axis=-1), 2), x.shape)
+    pieces = [x * a + b for a, b in MAXOUT_PIECES]
+    return reshape(F.maxout(stack(pieces, axis=-1), len(pieces)), x.shape)
+
+
+def mean_output(name: str) -> float:
+    """The mean output E[f(x)] for x ~ N(0, 1), by quadrature on [-10, 10].
+
+    0 means zero-centred on standardized inputs; ReLU gives 1/√(2π) = 0.399.
+    """
+    x = np.linspace(-10.0, 10.0, 20001)
+    weight = np.exp(-0.5 * x ** 2) / np.sqrt(2 * np.pi) * (x[1] - x[0])  # N(0, 1) density · dx
+    y, _ = evaluate(name, x)
+    return float(np.sum(y * weight))
 
 
 def names() -> list[str]:
@@ -101,10 +121,10 @@ def evaluate(name: str, x) -> tuple[np.ndarray, np.ndarray]:
 
 def table(format: str = "text") -> str:  # noqa: A002 - the natural argument name
     """The properties of every activation as an aligned text table or a Markdown table."""
-    header = ("activation", "f(x)", "f'(x)", "range", "zero-centred", "saturates",
-              "dying units", "cost")
-    rows = [(r.name, r.formula, r.derivative, r.output_range, r.zero_centred, r.saturates,
-             r.dying_units, r.cost) for r in ATLAS]
+    header = ("activation", "f(x)", "f'(x)", "range", "zero-centred",
+              "mean on N(0, 1)", "saturates", "dying units", "cost")
+    rows = [(r.name, r.formula, r.derivative, r.output_range, r.zero_centred,
+             f"{mean_output(r.name):.3f}", r.saturates, r.dying_units, r.cost) for r in ATLAS]
     if format == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]

@@ -446,7 +446,10 @@ def plot_unit_health(reports: Mapping[str, UnitReport] | UnitReport, path=None,
         ax.set_xticklabels([h.name for h in rep.layers], rotation=30, ha="right", fontsize=8)
         ax.set_ylim(0, 105)
         ax.set_ylabel("% of the layer")
-        ax.set_title(f"{label}: {100 * rep.overall:.1f}% {rep.kind} overall", fontsize=10)
+        outputs = "zero" if rep.kind == "dead" else "saturated"
+        ax.set_title(f"{label}\n{100 * rep.overall:.1f}% of units {rep.kind} on every sample, "
+                     f"{100 * rep.output_fraction:.1f}% of outputs {outputs}", fontsize=9)
+        ax.set_xlabel("layer (position and kind)")
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)

@@ -97,7 +97,15 @@ class GDResult:
     steps : list of GDStep
         One record per step, with the Taylor predictions.
     converged : bool
-        True when |∇f| < tol at the last point.
+        True when |∇f| < tol at the last point: a *stationary point*, which need not be a
+        minimum (``stationary`` says which kind).
+    stationary : str or None
+        At a stationary point, its kind from the second derivative (the Hessian for vector
+        x): 'minimum' (f'' > 0), 'maximum' (f'' < 0), 'inflection' (f'' = 0 and f rises on one
+        side, falls on the other, as x³ at 0), 'saddle' (a Hessian with eigenvalues of both
+        signs), 'flat' (f'' = 0 and f is the same on both sides, as a constant). For
+        f'' = 0 with f higher (lower) on both sides, as x⁴ at 0, 'minimum' ('maximum').
+        None when the run did not stop at a stationary point.
     diverged : bool
         True when the iterates ran away (and the run was stopped before any inf/NaN).
     stopped_reason : str
@@ -113,6 +121,7 @@ class GDResult:
     stopped_reason: str = ""
     method: str = "gd"
     lr: float = 0.0
+    stationary: str | None = None
 
     @property
     def x(self):
@@ -305,14 +314,64 @@ def minimize(f: Callable[[Tensor], Tensor], x0, lr: float, steps: int, method: s
         warnings.warn(reason, LearningRateWarning, stacklevel=2)
     if not diverged and float(np.linalg.norm(g)) < tol:
         converged = True
+    kind = None
     if converged:
-        reason = f"converged: |f'(x)| = {float(np.linalg.norm(g)):.3g} < tol={tol:g}"
+        kind, why = _stationary_kind(f, x, h)
+        reason = (f"stationary point: |f'(x)| = {float(np.linalg.norm(g)):.3g} < tol={tol:g}; "
+                  f"{why}")
     elif not diverged and warned and fs[-1] > fs[0]:
         reason += ("; f grew overall: diverging, the learning rate is too large "
                    f"(lr={lr:g})")
     return GDResult(xs=np.array(xs), fs=np.array(fs), grads=np.array(grads), steps=records,
                     converged=converged, diverged=diverged, stopped_reason=reason,
-                    method=method, lr=lr)
+                    method=method, lr=lr, stationary=kind)
+
+
+_KIND_WORDS = {"minimum": "a minimum", "maximum": "a maximum", "saddle": "a saddle point",
+               "inflection": "an inflection point, not a minimum",
+               "flat": "flat: f is the same on both sides"}
+
+
+def _stationary_kind(f: Callable, x: np.ndarray, h: np.ndarray) -> tuple[str, str]:
+    """Classify the stationary point x from the second derivative h; return (kind, words)."""
+    if x.ndim == 0:
+        f2 = float(h)
+        if f2 > 0:
+            return "minimum", f"f''(x) = {f2:.4g} > 0: {_KIND_WORDS['minimum']}"
+        if f2 < 0:
+            return "maximum", f"f''(x) = {f2:.4g} < 0: {_KIND_WORDS['maximum']}"
+        # f'' = 0: the second-derivative test is silent; look at f on both sides
+        step = 1e-3 * max(1.0, abs(float(x)))
+        f0, left, right = _f_values(f, np.array([float(x), float(x) - step, float(x) + step]))
+        up = (left > f0, right > f0)
+        down = (left < f0, right < f0)
+        if all(up):
+            kind = "minimum"
+        elif all(down):
+            kind = "maximum"
+        elif any(up) and any(down):
+            kind = "inflection"
+        else:
+            kind = "flat"
+        return kind, f"f''(x) = 0 and {_side_words(kind)}: {_KIND_WORDS[kind]}"
+    eig = np.linalg.eigvalsh(0.5 * (h + h.T))          # (n,) eigenvalues of the Hessian
+    shown = ", ".join(f"{e:.3g}" for e in eig)
+    if np.all(eig > 0):
+        kind = "minimum"
+    elif np.all(eig < 0):
+        kind = "maximum"
+    elif np.any(eig > 0) and np.any(eig < 0):
+        kind = "saddle"
+    else:
+        return "flat", (f"the Hessian's eigenvalues are {shown} (a zero one): the "
+                        f"second-derivative test cannot tell the kind")
+    return kind, f"the Hessian's eigenvalues are {shown}: {_KIND_WORDS[kind]}"
+
+
+def _side_words(kind: str) -> str:
+    return {"minimum": "f is higher on both sides", "maximum": "f is lower on both sides",
+            "inflection": "f rises on one side and falls on the other",
+            "flat": "f does not change nearby"}[kind]
 
 
 def _newton_direction(g: np.ndarray, h: np.ndarray):

@@ -6,6 +6,7 @@ import argparse
 import warnings
 
 from badak.cli.arguments import (
+    UserError,
     output_file,
     parse_positive_float,
     parse_positive_int,
@@ -44,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     x, y = logic_gate(args.gate)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        p = Perceptron(2, lr=args.lr, max_epochs=args.max_epochs).fit(x, y)
+        try:
+            p = Perceptron(2, lr=args.lr, max_epochs=args.max_epochs).fit(x, y)
+        except OverflowError as e:
+            raise UserError(f"--lr: {e}") from None
     gate = args.gate.upper()
     print(f"perceptron on {gate} (lr={args.lr:g}, max_epochs={args.max_epochs})")
     print(f"errors per epoch: {' '.join(map(str, p.errors_))}")
