@@ -30,7 +30,13 @@ import numpy as np
 
 import badak.functional as F
 from badak.autograd import grad
+from badak.i18n import hangul_aware
 from badak.tensor import Tensor
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
+    """Mark ``message`` for translation without translating it now (gettext_noop)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -48,24 +54,24 @@ class ActivationInfo:
 
 
 ATLAS: tuple[ActivationInfo, ...] = (
-    ActivationInfo("step", "1 if x > 0 else 0", "0 (undefined at 0)", "{0, 1}", "no",
-                   "flat everywhere", "no gradient at all", "compare"),
-    ActivationInfo("sigmoid", "1 / (1 + e^-x)", "σ(x)(1 - σ(x)) ≤ 0.25", "(0, 1)", "no",
-                   "both sides", "no", "exp"),
-    ActivationInfo("tanh", "(e^x - e^-x) / (e^x + e^-x)", "1 - tanh²(x) ≤ 1", "(-1, 1)", "yes",
-                   "both sides", "no", "exp"),
-    ActivationInfo("relu", "max(0, x)", "1 if x > 0 else 0", "[0, ∞)", "no", "left side (0)",
-                   "yes: units stuck at x < 0", "compare"),
-    ActivationInfo("leaky_relu", "x if x > 0 else 0.01x", "1 or 0.01", "(-∞, ∞)", "no",
-                   "no", "no", "compare"),
-    ActivationInfo("prelu", "x if x > 0 else a·x (a learned; a = 0.25 here)",
-                   "1 or a (and x for a)", "(-∞, ∞)", "no", "no", "no",
-                   "compare + 1 parameter"),
-    ActivationInfo("elu", "x if x > 0 else α(e^x - 1) (α = 1)", "1 or y + α", "(-α, ∞)",
-                   "closer", "left side (-α)", "no", "exp"),
-    ActivationInfo("maxout", "max(w₁·x + b₁, w₂·x + b₂) (pieces x and 0.5 - 0.5x here)",
-                   "w of the winning piece", "(-∞, ∞)", "depends on the pieces", "no", "no",
-                   "k× the weights"),
+    ActivationInfo("step", "1 if x > 0 else 0", N_("0 (undefined at 0)"), "{0, 1}", N_("no"),
+                   N_("flat everywhere"), N_("no gradient at all"), N_("compare")),
+    ActivationInfo("sigmoid", "1 / (1 + e^-x)", "σ(x)(1 - σ(x)) ≤ 0.25", "(0, 1)", N_("no"),
+                   N_("both sides"), N_("no"), N_("exp")),
+    ActivationInfo("tanh", "(e^x - e^-x) / (e^x + e^-x)", "1 - tanh²(x) ≤ 1", "(-1, 1)",
+                   N_("yes"), N_("both sides"), N_("no"), N_("exp")),
+    ActivationInfo("relu", "max(0, x)", "1 if x > 0 else 0", "[0, ∞)", N_("no"),
+                   N_("left side (0)"), N_("yes: units stuck at x < 0"), N_("compare")),
+    ActivationInfo("leaky_relu", "x if x > 0 else 0.01x", "1 or 0.01", "(-∞, ∞)", N_("no"),
+                   N_("no"), N_("no"), N_("compare")),
+    ActivationInfo("prelu", N_("x if x > 0 else a·x (a learned; a = 0.25 here)"),
+                   N_("1 or a (and x for a)"), "(-∞, ∞)", N_("no"), N_("no"), N_("no"),
+                   N_("compare + 1 parameter")),
+    ActivationInfo("elu", N_("x if x > 0 else α(e^x - 1) (α = 1)"), "1 or y + α", "(-α, ∞)",
+                   N_("closer"), N_("left side (-α)"), N_("no"), N_("exp")),
+    ActivationInfo("maxout", N_("max(w₁·x + b₁, w₂·x + b₂) (pieces x and 0.5 - 0.5x here)"),
+                   N_("w of the winning piece"), "(-∞, ∞)", N_("depends on the pieces"),
+                   N_("no"), N_("no"), N_("k× the weights")),
 )
 
 _FUNCTIONS = {
@@ -119,12 +125,16 @@ def evaluate(name: str, x) -> tuple[np.ndarray, np.ndarray]:
     return y.data, (np.zeros_like(xt.data) if dy is None else dy.data)
 
 
-def table(format: str = "text") -> str:  # noqa: A002 - the natural argument name
+def table(format: str = "text", lang: str = "en") -> str:  # noqa: A002 - the natural name
     """The properties of every activation as an aligned text table or a Markdown table."""
-    header = ("activation", "f(x)", "f'(x)", "range", "zero-centred",
-              "mean on N(0, 1)", "saturates", "dying units", "cost")
-    rows = [(r.name, r.formula, r.derivative, r.output_range, r.zero_centred,
-             f"{mean_output(r.name):.3f}", r.saturates, r.dying_units, r.cost) for r in ATLAS]
+    from badak.i18n import translator
+
+    _ = translator(lang)
+    header = (_("activation"), "f(x)", "f'(x)", _("range"), _("zero-centred"),
+              _("mean on N(0, 1)"), _("saturates"), _("dying units"), _("cost"))
+    rows = [(r.name, _(r.formula), _(r.derivative), r.output_range, _(r.zero_centred),
+             f"{mean_output(r.name):.3f}", _(r.saturates), _(r.dying_units), _(r.cost))
+            for r in ATLAS]
     if format == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -139,25 +149,39 @@ def table(format: str = "text") -> str:  # noqa: A002 - the natural argument nam
     return "\n".join(line.rstrip() for line in lines)
 
 
-def plot(x=None, path=None):
+@hangul_aware
+def plot(x=None, path=None, lang: str = "en"):
     """Plot every activation (solid) with its derivative (dashed) on a grid of axes.
 
-    Returns the matplotlib Figure; saves it to ``path`` when given.
+    σ'(0) = 0.25, the sigmoid's largest slope, is marked; PReLU's a, ELU's α and Maxout's
+    pieces are stated in the panel titles. Returns the matplotlib Figure; saves it to ``path``
+    when given.
     """
+    from badak.i18n import translator
     from badak.plots import new_figure, save_figure
 
+    _ = translator(lang)
     x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=np.float64)
-    fig, axes = new_figure(2, 4, figsize=(14, 6.5), sharex=True)
+    fig, axes = new_figure(2, 4, figsize=(16, 7.5), sharex=True)
     for ax, info in zip(axes.ravel(), ATLAS):
         y, dy = evaluate(info.name, x)
         ax.plot(x, y, label="f(x)", lw=2)
-        ax.plot(x, dy, "--", label="f'(x) (badak backward)", lw=1.5)
+        ax.plot(x, dy, "--", label=_("f'(x) (badak's backward)"), lw=1.5)
         ax.axhline(0, color="0.8", lw=0.8)
         ax.axvline(0, color="0.8", lw=0.8)
-        ax.set_title(f"{info.name}: {info.formula}", fontsize=9)
+        if info.name == "sigmoid":
+            ax.plot([0], [0.25], "o", color="tab:red", label=_("σ'(0) = 0.25, the largest"))
+        if info.name == "maxout":
+            for (a, b), style in zip(MAXOUT_PIECES, (":", "-.")):
+                ax.plot(x, a * x + b, style, color="0.5", lw=1,
+                        label=_("piece {a:g}x + {b:g}").format(a=a, b=b))
+        ax.set_title(f"{info.name}: {info.formula}", fontsize=8.5)
         ax.set_ylim(-1.5, 2.5)
-    axes[0, 0].legend(fontsize=8, loc="upper left")
-    fig.suptitle("Activation atlas: each function and its derivative")
+        ax.set_ylabel(_("output (no unit)"))
+        ax.legend(fontsize=7, loc="upper left")
+    for ax in axes[-1]:
+        ax.set_xlabel(_("input x (no unit)"))
+    fig.suptitle(_("Activation atlas: each function and its derivative"))
     fig.tight_layout()
     save_figure(fig, path)
     return fig

@@ -42,6 +42,7 @@ from badak._validation import (
     check_positive,
     check_positive_int,
 )
+from badak.i18n import hangul_aware
 from badak.tensor import Tensor
 
 __all__ = ["GDResult", "GDStep", "LearningRateWarning", "minimize", "plot_path"]
@@ -393,7 +394,9 @@ def _f_values(f: Callable, points: np.ndarray) -> np.ndarray:
     return out
 
 
-def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
+@hangul_aware
+def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None, lang: str = "en",
+              title: str | None = None):
     """Draw the descent path on the curve of f (scalar x) or on its contours (2-D x).
 
     Parameters
@@ -404,12 +407,19 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
         The function that was minimised.
     ax : matplotlib.axes.Axes, optional
         Where to draw (a new figure by default).
+    lang : {'en', 'ko'}, default='en'
+        The language of the labels.
+    title : str, optional
+        Replaces the default title.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
+    from badak.i18n import translator
     from badak.plots import new_figure
+
+    _ = translator(lang)
 
     if not isinstance(result, GDResult):
         raise TypeError(f"result must be a GDResult from minimize; received "
@@ -420,14 +430,14 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
                          f"{xs.shape[1]}")
     if ax is None:
         ax = new_figure(figsize=(5.5, 4.5))[1][0, 0]
-    name = "gradient descent" if result.method == "gd" else "Newton"
+    name = _("gradient descent") if result.method == "gd" else _("Newton's method")
     if xs.ndim == 1:
         lo, hi = float(xs.min()), float(xs.max())
         pad = max(0.25 * (hi - lo), 0.5)
         grid = np.linspace(lo - pad, hi + pad, 300)
         ax.plot(grid, _f_values(f, grid), color="0.3", label="f(x)")
         ax.plot(xs, result.fs, "o-", color="tab:red", ms=4, lw=1, label=name)
-        ax.set_xlabel("x")
+        ax.set_xlabel(_("x (no unit)"))
         ax.set_ylabel("f(x)")
     else:
         lo, hi = xs.min(axis=0), xs.max(axis=0)
@@ -439,10 +449,11 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
         cs = ax.contour(a, b, z, levels=20, cmap="viridis")
         ax.clabel(cs, fontsize=6)
         ax.plot(xs[:, 0], xs[:, 1], "o-", color="tab:red", ms=4, lw=1, label=name)
-        ax.set_xlabel("x[0]")
-        ax.set_ylabel("x[1]")
+        ax.set_xlabel(_("x[0] (no unit)"))
+        ax.set_ylabel(_("x[1] (no unit)"))
     start = (xs[0], result.fs[0]) if xs.ndim == 1 else (xs[0, 0], xs[0, 1])
-    ax.plot([start[0]], [start[1]], "s", color="k", label="start")
-    ax.set_title(f"{name}, lr={result.lr:g}: {len(result.steps)} steps")
+    ax.plot([start[0]], [start[1]], "s", color="k", label=_("start"))
+    ax.set_title(title or _("{name}, α = {lr:g}: {n} steps").format(
+        name=name, lr=result.lr, n=len(result.steps)))
     ax.legend(loc="best", fontsize="small")
     return ax

@@ -43,6 +43,7 @@ from badak._validation import (
     check_positive_int,
 )
 from badak.backend import xp
+from badak.i18n import hangul_aware
 from badak.random import as_generator
 
 __all__ = [
@@ -345,6 +346,16 @@ class Perceptron:
             f"scales w and b, so any moderate lr, such as the default 0.1, learns the same "
             f"rule.")
 
+    def _sums_are_zero(self, x: np.ndarray) -> np.ndarray:
+        """Which rows lie exactly on the line w·x + b = 0 (exactly in integers after exact
+        training; within rounding otherwise)."""
+        if self._counts is not None and _integer_valued(x):
+            big_w, big_b = self._counts
+            return np.array([sum(wi * int(v) for wi, v in zip(big_w, row)) + big_b == 0
+                             for row in x], dtype=bool)
+        scale = np.abs(x) @ np.abs(self.weights_) + abs(self.bias_)
+        return np.abs(x @ self.weights_ + self.bias_) <= 1e-12 * np.maximum(scale, 1e-300)
+
     def _predict_checked(self, x: np.ndarray) -> np.ndarray:
         if self._counts is not None and _integer_valued(x):
             big_w, big_b = self._counts
@@ -386,7 +397,9 @@ def _integer_valued(x: np.ndarray) -> bool:
     return bool(np.all(np.abs(x) < 2.0 ** 52) and np.all(x == np.round(x)))
 
 
-def plot_decision_line(perceptron: Perceptron, x, y, ax=None, labels: dict | None = None):
+@hangul_aware
+def plot_decision_line(perceptron: Perceptron, x, y, ax=None, lang: str = "en",
+                       title: str | None = None):
     """Plot the samples of a 2-input problem and the perceptron's line w1 x1 + w2 x2 + b = 0.
 
     Parameters
@@ -397,9 +410,10 @@ def plot_decision_line(perceptron: Perceptron, x, y, ax=None, labels: dict | Non
     y : array-like of shape (n_samples,), labels 0 and 1
     ax : matplotlib.axes.Axes, optional
         Where to draw (a new figure by default).
-    labels : dict, optional
-        Replacement texts (e.g. translated) for the keys 'region1', 'region0', 'target',
-        'line', 'x1', 'x2' and 'status' (the whole title).
+    lang : {'en', 'ko'}, default='en'
+        The language of the labels.
+    title : str, optional
+        Replaces the title (which says whether the rule converged).
 
     The two half-planes are shaded by the perceptron's own decision (red: y = 1), so a point
     on the line shows the strict convention (w·x + b = 0 gives 0).
@@ -409,9 +423,10 @@ def plot_decision_line(perceptron: Perceptron, x, y, ax=None, labels: dict | Non
     matplotlib.axes.Axes
         The axes drawn on (``ax.figure`` is the figure).
     """
+    from badak.i18n import translator
     from badak.plots import new_figure
 
-    labels = dict(labels or {})
+    _ = translator(lang)
 
     if not isinstance(perceptron, Perceptron):
         raise TypeError(f"perceptron must be a Perceptron; received "
@@ -433,15 +448,20 @@ def plot_decision_line(perceptron: Perceptron, x, y, ax=None, labels: dict | Non
                 zorder=0)
     from matplotlib.patches import Patch
 
-    handles = [Patch(color="#f9dcdc", label=labels.get("region1", "region y = 1 (w·x + b > 0)")),
-               Patch(color="#dbe8f6", label=labels.get("region0", "region y = 0 (w·x + b ≤ 0)"))]
+    handles = [Patch(color="#f9dcdc", label=_("region y = 1 (w·x + b > 0)")),
+               Patch(color="#dbe8f6", label=_("region y = 0 (w·x + b ≤ 0)"))]
     for label, marker, color in ((0, "o", "tab:blue"), (1, "^", "tab:red")):
         pts = x[y == label]
         handles.append(ax.scatter(pts[:, 0], pts[:, 1], marker=marker, color=color, s=60,
-                                  label=f"{labels.get('target', 'target')} y = {label}",
+                                  label=_("target y = {label}").format(label=label),
                                   zorder=3))
+    on_line = perceptron._sums_are_zero(x)
+    if on_line.any():
+        handles.append(ax.scatter(x[on_line, 0], x[on_line, 1], s=190, facecolors="none",
+                                  edgecolors="k", linewidths=1.5, zorder=4,
+                                  label=_("on the line: w·x + b = 0, so y = 0 (strict >)")))
     (w1, w2), b = perceptron.weights_, perceptron.bias_
-    line_label = labels.get("line", "w·x + b = 0")
+    line_label = _("the line w·x + b = 0")
     if abs(w2) > 1e-300:
         xs = np.linspace(lo[0], hi[0], 2)
         handles += ax.plot(xs, -(w1 * xs + b) / w2, color="k", label=line_label)
@@ -449,11 +469,12 @@ def plot_decision_line(perceptron: Perceptron, x, y, ax=None, labels: dict | Non
         handles.append(ax.axvline(-b / w1, color="k", label=line_label))
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
-    ax.set_xlabel(labels.get("x1", "input x1"))
-    ax.set_ylabel(labels.get("x2", "input x2"))
-    status = labels.get("status") or (
-        f"converged after {perceptron.n_epochs_} epochs" if perceptron.converged_
-        else f"did not converge after {perceptron.n_epochs_} epochs")
-    ax.set_title(f"perceptron ({status})" if "status" not in labels else status)
+    ax.set_xlabel(_("input x1 (0 = false, 1 = true)"))
+    ax.set_ylabel(_("input x2 (0 = false, 1 = true)"))
+    if title is None:
+        title = (_("perceptron: converged after {n} epochs") if perceptron.converged_
+                 else _("perceptron: did not converge in {n} epochs")).format(
+            n=perceptron.n_epochs_)
+    ax.set_title(title)
     ax.legend(handles=handles, loc="best", fontsize="x-small", framealpha=0.9)
     return ax
