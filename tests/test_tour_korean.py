@@ -231,3 +231,18 @@ def test_korean_sections_carry_the_same_numbers(tmp_path):
         assert "y = 1 if -0.2 x1 - 0.1 x2 > -0.3" in text
         assert "b = 0.3" in text and "5.6e-17" in text
     assert i18n.hangul_share(ko.title) > 0.5 and ko.title == "논리 회로와 퍼셉트론"
+
+
+def test_the_catalog_check_notices_a_stale_mo(tmp_path, monkeypatch):
+    from babel.messages.mofile import write_mo
+
+    from badak.i18n import catalog
+
+    stale = catalog.read_catalog()
+    first = next(m for m in stale if m.id)
+    first.string = first.string + " (old)"
+    path = tmp_path / "badak.mo"
+    with path.open("wb") as f:
+        write_mo(f, stale)
+    monkeypatch.setattr(catalog, "MO_FILE", path)
+    assert any("does not match" in p for p in catalog.problems())

@@ -175,7 +175,7 @@ def plot(x=None, path=None, lang: str = "en"):
             for (a, b), style in zip(MAXOUT_PIECES, (":", "-.")):
                 ax.plot(x, a * x + b, style, color="0.5", lw=1,
                         label=_("piece {a:g}x + {b:g}").format(a=a, b=b))
-        ax.set_title(f"{info.name}: {info.formula}", fontsize=8.5)
+        ax.set_title(f"{info.name}: {_(info.formula)}".replace(" (", "\n(", 1), fontsize=8.5)
         ax.set_ylim(-1.5, 2.5)
         ax.set_ylabel(_("output (no unit)"))
         ax.legend(fontsize=7, loc="upper left")

@@ -452,7 +452,9 @@ def plot_unit_health(reports: Mapping[str, UnitReport] | UnitReport, path=None,
         ax.bar(idx + 0.2, [100 * h.output_fraction for h in rep.layers], 0.4,
                label=_("outputs = 0") if dead else _("outputs saturated"))
         ax.set_xticks(idx)
-        ax.set_xticklabels([h.name for h in rep.layers], rotation=30, ha="right", fontsize=8)
+        # hidden layers numbered from the input as the lecture numbers them (은닉층 1, 2, ...)
+        ax.set_xticklabels([_("hidden layer {k}").format(k=k) + f"\n{h.name}"
+                            for k, h in enumerate(rep.layers, start=1)], fontsize=8)
         ax.set_ylim(0, 105)
         ax.set_ylabel(_("% of the layer"))
         words = (_("{units:.1f}% of units dead on every sample, {outputs:.1f}% of outputs zero")
@@ -460,7 +462,7 @@ def plot_unit_health(reports: Mapping[str, UnitReport] | UnitReport, path=None,
                                 "{outputs:.1f}% of outputs saturated"))
         ax.set_title(label + "\n" + words.format(units=100 * rep.overall,
                                                  outputs=100 * rep.output_fraction), fontsize=9)
-        ax.set_xlabel(_("layer (position and kind)"))
+        ax.set_xlabel(_("hidden layer (its position in the Sequential and its kind)"))
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)

@@ -129,7 +129,7 @@ def plot_cv(result, metrics=None, path=None, skip: int = 0, lang: str = "en",
     units = units or {}
     mean = _curves_of(getattr(result, "mean_curves", None))
     bases = _bases(mean, metrics)
-    fig, axes = new_figure(1, len(bases), figsize=(4.2 * len(bases), 3.6))
+    fig, axes = new_figure(1, len(bases), figsize=(6.4 * len(bases), 4.6))
     for ax, base in zip(axes[0], bases):
         for key, style in ((base, "-"), (f"val_{base}", "--")):
             if key not in mean:
@@ -146,7 +146,8 @@ def plot_cv(result, metrics=None, path=None, skip: int = 0, lang: str = "en",
                        label=_("lowest validation {name} (epoch {e}): overfitting after").format(
                            name=base, e=best + 1))
         ax.set_xlabel(_("epoch (passes over the training data)"))
-        ax.set_ylabel(f"{base} ({units[base]})" if base in units else base)
+        name = _("MAE (mean absolute error)") if base == "mae" else base
+        ax.set_ylabel(f"{name}, {units[base]}" if base in units else name)
         ax.legend(fontsize="small")
     fig.suptitle(_("{k}-fold cross-validation").format(
         k=len(getattr(result, "histories", []))))

@@ -4,7 +4,7 @@
 merges them into ``locale/ko/LC_MESSAGES/badak.po`` (new messages arrive untranslated, removed
 ones are dropped), and compiles ``badak.mo`` next to it. Translate the new entries in the
 ``.po`` file and run it again. ``check`` changes nothing and exits 1 when a message is missing
-from the catalog or untranslated, or when ``badak.mo`` is older than the ``.po``.
+from the catalog or untranslated, or when ``badak.mo`` does not say what the ``.po`` says.
 
 Babel is a development dependency (``pip install -e ".[test]"``); the compiled ``.mo`` is
 committed, so users never need it.
@@ -52,8 +52,14 @@ def problems() -> list[str]:
             found.append(f"not in the catalog ({files[0]}): {message[:70]!r}")
         elif not have[message]:
             found.append(f"untranslated ({files[0]}): {message[:70]!r}")
-    if not MO_FILE.is_file() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime - 1:
-        found.append(f"{MO_FILE.name} is older than {PO_FILE.name}: run "
+    compiled = {}
+    if MO_FILE.is_file():
+        import gettext
+
+        with MO_FILE.open("rb") as f:
+            compiled = gettext.GNUTranslations(f)._catalog
+    if any(compiled.get(message) != string for message, string in have.items() if string):
+        found.append(f"{MO_FILE.name} does not match {PO_FILE.name}: run "
                      f"python -m badak.i18n.catalog")
     return found
 
