@@ -246,3 +246,29 @@ def test_the_catalog_check_notices_a_stale_mo(tmp_path, monkeypatch):
         write_mo(f, stale)
     monkeypatch.setattr(catalog, "MO_FILE", path)
     assert any("does not match" in p for p in catalog.problems())
+
+
+@pytest.mark.parametrize("command", ["tour", "gd", "perceptron", "activations"])
+def test_command_help_follows_a_korean_locale(command, capsys, monkeypatch):
+    for key in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    description = text.split("options:")[0].split("\n\n", 1)[1]
+    assert i18n.hangul_share(description) > 0.5
+    assert "출력 언어" in text
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main([command, "--help"]) == 0
+    assert i18n.hangul_share(capsys.readouterr().out) < 0.05
+
+
+def test_commands_print_in_korean(capsys, tmp_path):
+    assert main(["perceptron", "--gate", "nand", "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert "6 에폭 만에 수렴: 모든 표본이 맞음" in out and "-0.2 x1 - 0.1 x2 > -0.3" in out
+    assert main(["gd", "x**3", "--x0", "0", "--lang", "ko"]) == 0
+    assert "정류점 (f' = 0): 변곡점 (극솟값이 아님)" in capsys.readouterr().out
+    assert main(["activations", "--lang", "ko", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "N(0, 1)에서의 평균" in out and "그림:" in out

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DOMAIN", "LANGUAGES", "GlossaryEntry", "check_language", "gettext", "glossary",
+__all__ = ["DOMAIN", "LANGUAGES", "N_", "GlossaryEntry", "check_language", "gettext", "glossary",
            "hangul_font_path", "hangul_share", "language_from_env", "plot_context",
            "translator", "use_hangul_font"]
 
@@ -45,6 +45,12 @@ DOMAIN = "badak"
 LANGUAGES = ("en", "ko")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 GLOSSARY_FILE = Path(__file__).resolve().parent / "glossary.csv"
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
+    """Mark ``message`` for translation without translating it now (``gettext_noop``): for
+    texts defined at import time, translated later with :func:`translator`."""
+    return message
 
 
 def check_language(lang: str) -> str:
