@@ -139,3 +139,15 @@ def test_saturation_picture_names_both_measures():
     title = fig.axes[0].get_title()
     assert f"{100 * rep.overall:.1f}% of units saturated on every sample" in title
     assert f"{100 * rep.output_fraction:.1f}% of outputs saturated" in title
+
+
+def test_the_float_rerun_the_report_shows_is_wrong_on_1_0():
+    from badak.tour.gates import float_perceptron
+
+    x, y = logic_gate("nand")
+    floats = float_perceptron(x, y, lr=0.1, max_epochs=20)
+    assert floats["epochs"] == 4
+    assert floats["bias"] - 0.2 == pytest.approx(2.8e-17, rel=0.05)
+    assert floats["rule"] == "-0.2 x1 - 0.1 x2 > -0.2"
+    a, b, theta = _rule("threshold form: y = 1 if " + floats["rule"])
+    assert (a * 1 + b * 0 > theta) is False          # exact: NAND(1, 0) = 1 is missed

@@ -46,6 +46,7 @@ _LAZY = {
     "atlas": ("badak.atlas", None),
     "expr": ("badak.expr", None),
     "sklearn": ("badak.sklearn", None),
+    "i18n": ("badak.i18n", None),
 }
 
 

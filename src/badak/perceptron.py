@@ -48,7 +48,7 @@ from badak.random import as_generator
 
 __all__ = [
     "AND", "GATE_PARAMETERS", "NAND", "OR", "XOR", "NotLinearlySeparableWarning", "Perceptron",
-    "describe_rule", "plot_decision_line",
+    "describe_rule", "plot_decision_line", "rule_forms",
 ]
 
 
@@ -118,7 +118,15 @@ def _signed_sum(terms: list[tuple[float, str]]) -> str:
     return out
 
 
-def describe_rule(weights, bias: float) -> str:
+def rule_forms(weights, bias: float) -> tuple[str, str]:
+    """The two sides of the rule: ("w1 x1 + w2 x2 > θ", "b + w1 x1 + w2 x2 > 0")."""
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    b = float(bias)
+    inputs = [(wi, f" x{i}") for i, wi in enumerate(w, start=1)]
+    return (f"{_signed_sum(inputs)} > {_fmt(-b)}", f"{_signed_sum([(b, '')] + inputs)} > 0")
+
+
+def describe_rule(weights, bias: float, lang: str = "en") -> str:
     """Return the rule of a perceptron with these weights in both forms of the lecture.
 
     >>> print(describe_rule(*GATE_PARAMETERS["and"]))
@@ -126,12 +134,13 @@ def describe_rule(weights, bias: float) -> str:
     bias form:      y = 1 if -0.7 + 0.5 x1 + 0.5 x2 > 0
     (strictly greater: a sum exactly at the threshold gives y = 0)
     """
-    w = np.asarray(weights, dtype=np.float64).ravel()
-    b = float(bias)
-    inputs = [(wi, f" x{i}") for i, wi in enumerate(w, start=1)]
-    return (f"threshold form: y = 1 if {_signed_sum(inputs)} > {_fmt(-b)}\n"
-            f"bias form:      y = 1 if {_signed_sum([(b, '')] + inputs)} > 0\n"
-            f"(strictly greater: a sum exactly at the threshold gives y = 0)")
+    from badak.i18n import translator
+
+    _ = translator(lang)
+    threshold, biased = rule_forms(weights, bias)
+    return "\n".join([_("threshold form: y = 1 if {rule}").format(rule=threshold),
+                      _("bias form:      y = 1 if {rule}").format(rule=biased),
+                      _("(strictly greater: a sum exactly at the threshold gives y = 0)")])
 
 
 class Perceptron:
@@ -383,10 +392,10 @@ class Perceptron:
         self._check_fitted()
         return -self.bias_
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
         """Return the learned rule in both forms of the lecture (threshold θ and bias b = -θ)."""
         self._check_fitted()
-        return describe_rule(self.weights_, self.bias_)
+        return describe_rule(self.weights_, self.bias_, lang=lang)
 
     def __repr__(self) -> str:
         return (f"Perceptron(n_inputs={self.n_inputs}, lr={self.lr}, "

@@ -20,7 +20,7 @@ def gates_and_perceptron(out_dir, max_epochs: int = 20, lang: str = "en") -> Sec
     weights get wrong.
     """
     from badak.datasets import logic_gate
-    from badak.perceptron import AND, NAND, OR, XOR, Perceptron
+    from badak.perceptron import AND, NAND, OR, XOR, Perceptron, rule_forms
 
     _ = translator(lang)
     out = _out_dir(out_dir)
@@ -34,11 +34,11 @@ def gates_and_perceptron(out_dir, max_epochs: int = 20, lang: str = "en") -> Sec
         p, _caught = _warned(Perceptron(2, lr=0.1, max_epochs=max_epochs).fit, x, y)
         trained[gate] = (p, x, y)
         correct = int((p.predict(x) == y).sum())
-        threshold, bias = p.describe().splitlines()[:2]
+        threshold, bias = rule_forms(p.weights_, p.bias_)
         rows.append((gate.upper(), _("yes") if p.converged_ else _("**no**"), p.n_epochs_,
                      " ".join(map(str, p.errors_)), f"{correct}/4",
-                     threshold.replace("threshold form: ", ""),
-                     bias.replace("bias form:", "").strip()))
+                     _("y = 1 if {rule}").format(rule=threshold),
+                     _("y = 1 if {rule}").format(rule=bias)))
         results[gate] = {"converged": p.converged_, "epochs": p.n_epochs_, "correct": correct,
                          "weights": p.weights_.tolist(), "bias": p.bias_,
                          "errors": list(p.errors_), "exact": p.exact_}
@@ -88,7 +88,8 @@ the sum equals the threshold): only the rounding error put (1, 0) on the right s
 arithmetic NAND takes {epochs} epochs and ends at w = ({w1:g}, {w2:g}), b = {bias:g}.""").format(
             rounding=0.1 + 0.1 + 0.1 - 0.3, float_epochs=floats["epochs"],
             float_b=round(floats["bias"], 6), float_err=floats["bias"] - round(floats["bias"], 6),
-            float_rule=floats["rule"], epochs=nand["epochs"], bias=nand["bias"],
+            float_rule=_("y = 1 if {rule}").format(rule=floats["rule"]),
+            epochs=nand["epochs"], bias=nand["bias"],
             w1=nand["weights"][0], w2=nand["weights"][1]) + "\n\n" + picture + "\n"
     summary = [_("perceptron: AND/OR/NAND learned exactly in {epochs} epochs; XOR did not "
                  "converge ({right}/4 right)").format(
@@ -105,7 +106,7 @@ def float_perceptron(x, y, lr: float, max_epochs: int) -> dict:
     """
     import numpy as np
 
-    from badak.perceptron import describe_rule
+    from badak.perceptron import rule_forms
 
     w, b, epochs = np.zeros(x.shape[1]), 0.0, 0
     for epochs in range(1, max_epochs + 1):  # noqa: B007 - the last value is used
@@ -116,5 +117,5 @@ def float_perceptron(x, y, lr: float, max_epochs: int) -> dict:
                 w, b, errors = w + lr * delta * xi, b + lr * delta, errors + 1
         if errors == 0:
             break
-    rule = describe_rule(w, b).splitlines()[0].replace("threshold form: ", "")
-    return {"epochs": epochs, "weights": w.tolist(), "bias": float(b), "rule": rule}
+    return {"epochs": epochs, "weights": w.tolist(), "bias": float(b),
+            "rule": rule_forms(w, b)[0]}

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(_("did not converge in {n} epochs").format(n=p.n_epochs_))
         for w in caught:
             print(_("warning: {message}").format(message=w.message))
-    print(p.describe())
+    print(p.describe(lang=args.lang))
     if p.exact_:
         print(_("(learned in exact integer arithmetic: w = lr × integers)"))
     predicted = p.predict(x)
