@@ -99,6 +99,8 @@ def run_tour(out_dir="badak-out", quick: bool = False, progress: bool = True,
         if on_section is not None:
             on_section(section)
     sections.append(glossary_section(out, lang=lang))
+    if on_section is not None:
+        on_section(sections[-1])
     total = time.perf_counter() - start
     report = out / "report.md"
     report.write_text(_render_report(sections, quick, total, cfg, lang), encoding="utf-8")

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     for section in sections:
         for line in section.summary:
             print(line)
-    files = sum(len(s.files) for s in sections) + 2   # with report.md and glossary.md
+    files = sum(len(s.files) for s in sections) + 1   # with report.md
     _ = translator(args.lang)
     print(_("report: {report} ({files} files, {seconds:.0f} s)").format(
         report=report, files=files, seconds=seconds))
