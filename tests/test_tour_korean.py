@@ -272,3 +272,29 @@ def test_commands_print_in_korean(capsys, tmp_path):
     assert main(["activations", "--lang", "ko", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "N(0, 1)에서의 평균" in out and "그림:" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_each_section_prints_the_numbers_it_measured(tmp_path, lang):
+    from badak import tour
+
+    back = tour.apple_backprop(tmp_path, lang=lang)
+    cost = back.results["cost"][-1]
+    assert f"{cost['numerical_s'] / cost['backprop_s']:.0f}" in back.markdown
+    assert all(r["max_difference"] < 1e-6 for r in back.results["cost"])
+    act = tour.activation_atlas(tmp_path, lang=lang)
+    for key in ("exp_over_max", "sigmoid_over_relu", "tanh_over_relu"):
+        assert f"{act.results['exp_cost'][key]:.1f}" in act.markdown, key
+    assert f"{act.results['sigmoid_output_accuracy']:.0%}" in act.markdown
+    assert act.results["sigmoid_output_accuracy"] > 0.9
+    xor = tour.mlp_xor(tmp_path, epochs=10, lang=lang)
+    fit = xor.results["fitting"]
+    for key in ("over_train_loss", "over_val_loss", "under_train_loss", "under_val_loss"):
+        assert f"{fit[key]:.3f}" in xor.markdown, key
+    for name, acc in xor.results["activations"].items():
+        assert f"{acc:.0%}" in xor.markdown, name
+    assert fit["over_val_loss"] > fit["over_best_val_loss"]      # validation rose: overfitting
+    diag = tour.diagnostics(tmp_path, width=24, epochs=2, lang=lang)
+    for act_name, norm in diag.results["poor_init_first_layer_norm"].items():
+        assert f"{norm:.1e}" in diag.markdown, act_name
+        assert norm < 1e-3 * diag.results["first_layer_norm"][act_name]
