@@ -24,7 +24,7 @@ def quick_tour(tmp_path_factory):
     out = tmp_path_factory.mktemp("tour")
     stdout, stderr = io.StringIO(), io.StringIO()
     with redirect_stdout(stdout), redirect_stderr(stderr):
-        code = main(["tour", "--quick", "--out", str(out)])
+        code = main(["tour", "--quick", "--out", str(out), "--lang", "en"])
     return out, code, stdout.getvalue(), stderr.getvalue()
 
 
