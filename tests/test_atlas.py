@@ -18,7 +18,8 @@ FORMULAS = {
     "leaky_relu": (np.where(X > 0, X, 0.01 * X), np.where(X > 0, 1, 0.01)),
     "prelu": (np.where(X > 0, X, 0.25 * X), np.where(X > 0, 1, 0.25)),
     "elu": (np.where(X > 0, X, np.expm1(X)), np.where(X > 0, 1, np.exp(X))),
-    "maxout": (np.maximum(X, 0.25 * X), np.where(X > 0, 1, 0.25)),
+    # the atlas' pieces are x and 0.5 - 0.5x (unlike PReLU's shape; issue 14)
+    "maxout": (np.maximum(X, 0.5 - 0.5 * X), np.where(X > 1 / 3, 1, -0.5)),
 }
 
 

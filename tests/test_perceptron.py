@@ -121,7 +121,7 @@ def test_plot_decision_line_draws_samples_and_line():
     x, y = logic_gate("and")
     p = Perceptron(2).fit(x, y)
     ax = plot_decision_line(p, x, y)
-    assert len(ax.collections) == 2          # the two classes
+    assert len(ax.collections) >= 2          # the shaded regions and the two classes
     (line,) = ax.get_lines()
     xs, ys = line.get_data()
     # the line is w1 x1 + w2 x2 + b = 0
@@ -138,6 +138,7 @@ def test_describe_rule_of_the_book_gates():
     assert describe_rule((-0.5, -0.5), 0.7).splitlines() == [
         "threshold form: y = 1 if -0.5 x1 - 0.5 x2 > -0.7",
         "bias form:      y = 1 if 0.7 - 0.5 x1 - 0.5 x2 > 0",
+        "(strictly greater: a sum exactly at the threshold gives y = 0)",
     ]
 
 

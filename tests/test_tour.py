@@ -24,7 +24,7 @@ def quick_tour(tmp_path_factory):
     out = tmp_path_factory.mktemp("tour")
     stdout, stderr = io.StringIO(), io.StringIO()
     with redirect_stdout(stdout), redirect_stderr(stderr):
-        code = main(["tour", "--quick", "--out", str(out)])
+        code = main(["tour", "--quick", "--out", str(out), "--lang", "en"])
     return out, code, stdout.getvalue(), stderr.getvalue()
 
 
@@ -65,10 +65,11 @@ def test_the_report_follows_the_lecture_in_order(quick_tour):
     headings = re.findall(r"^## (.+)$", report, flags=re.MULTILINE)
     assert headings == ["Contents", "Logic gates and the perceptron",
                         "Gradient descent and the Taylor check",
-                        "Backpropagation through the apple graph", "An MLP solves XOR",
+                        "Backpropagation on computational graphs", "An MLP solves XOR",
                         "The activation atlas",
                         "Diagnostics: vanishing gradients, dead and saturated units",
-                        "Boston housing: K-fold cross-validation"]
+                        "Boston housing: K-fold cross-validation",
+                        "Glossary: 한국어 ↔ English ↔ badak"]
     for heading in headings[1:]:  # the contents link to each section's anchor
         assert f"(#{tour_run._anchor(heading)})" in report
     assert "quick mode" in report
@@ -79,7 +80,8 @@ def test_gates_section(tmp_path):
     section = tour.gates_and_perceptron(tmp_path, max_epochs=20)
     r = section.results
     assert all(r[g]["converged"] and r[g]["correct"] == 4 for g in ("and", "or", "nand"))
-    assert r["xor"] == {"converged": False, "epochs": 20, "correct": 2}
+    assert {k: r["xor"][k] for k in ("converged", "epochs", "correct")} == {
+        "converged": False, "epochs": 20, "correct": 2}
     assert "not linearly separable" in section.markdown
     assert (tmp_path / "perceptron_gates.png").stat().st_size > 0
 
@@ -167,7 +169,7 @@ def test_the_tour_runs_without_matplotlib(tmp_path, monkeypatch):
     monkeypatch.setattr(tour.report, "has_matplotlib", lambda: False)
     report = tour.run_tour(tmp_path, quick=True, progress=False).read_text(encoding="utf-8")
     assert "matplotlib: not installed" in report
-    assert report.count("matplotlib is not installed") == 9  # one note per picture
+    assert report.count("matplotlib is not installed") == 12  # one note per picture
     assert not list(tmp_path.glob("*.png"))
     for target in LINK.findall(report):  # what is linked (the DOT file, anchors) still exists
         assert target.startswith("#") or (tmp_path / target).is_file()

@@ -68,6 +68,7 @@ _LAZY = {
     "sklearn": ("badak.sklearn", None),
     "onnx": ("badak.onnx", None),
     "interop": ("badak.interop", None),
+    "i18n": ("badak.i18n", None),
 }
 
 

@@ -10,8 +10,11 @@ linear map (W₃W₂W₁)x, however deep. Each choice trades something:
 - tanh: zero-centred, but it saturates too (tanh' = 1 - tanh² → 0).
 - ReLU: cheap, no saturation for x > 0, but units whose input stays negative never recover
   ("dying ReLU").
-- Leaky ReLU / PReLU: a small (fixed / learned) slope for x < 0 keeps dead units alive.
-- ELU: smooth negative part approaching -α, outputs closer to zero-centred; costs an exp.
+- Leaky ReLU / PReLU: a small (fixed / learned) slope for x < 0 keeps dead units alive. They
+  are *not* zero-centred: on x ~ N(0, 1) leaky ReLU's mean output is 0.395 (ReLU's 0.399);
+  the column ``mean on N(0, 1)`` measures it for every activation (:func:`mean_output`).
+- ELU: smooth negative part approaching -α, outputs closer to zero-centred (mean 0.16 on
+  N(0, 1), α = 1); costs an exp.
 - Maxout: the max of several linear pieces; learns its own convex shape, never dies, but
   multiplies the parameters by the number of pieces.
 
@@ -27,7 +30,13 @@ import numpy as np
 
 import badak.functional as F
 from badak.autograd import grad
+from badak.i18n import hangul_aware
 from badak.tensor import Tensor
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
+    """Mark ``message`` for translation without translating it now (gettext_noop)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -45,22 +54,24 @@ class ActivationInfo:
 
 
 ATLAS: tuple[ActivationInfo, ...] = (
-    ActivationInfo("step", "1 if x > 0 else 0", "0 (undefined at 0)", "{0, 1}", "no",
-                   "flat everywhere", "no gradient at all", "compare"),
-    ActivationInfo("sigmoid", "1 / (1 + e^-x)", "σ(x)(1 - σ(x)) ≤ 0.25", "(0, 1)", "no",
-                   "both sides", "no", "exp"),
-    ActivationInfo("tanh", "(e^x - e^-x) / (e^x + e^-x)", "1 - tanh²(x) ≤ 1", "(-1, 1)", "yes",
-                   "both sides", "no", "exp"),
-    ActivationInfo("relu", "max(0, x)", "1 if x > 0 else 0", "[0, ∞)", "no", "left side (0)",
-                   "yes: units stuck at x < 0", "compare"),
-    ActivationInfo("leaky_relu", "x if x > 0 else 0.01x", "1 or 0.01", "(-∞, ∞)", "roughly",
-                   "no", "no", "compare"),
-    ActivationInfo("prelu", "x if x > 0 else a·x (a learned)", "1 or a (and x for a)",
-                   "(-∞, ∞)", "roughly", "no", "no", "compare + 1 parameter"),
-    ActivationInfo("elu", "x if x > 0 else α(e^x - 1)", "1 or y + α", "(-α, ∞)", "nearly",
-                   "left side (-α)", "no", "exp"),
-    ActivationInfo("maxout", "max(w₁·x + b₁, w₂·x + b₂, ...)", "w of the winning piece",
-                   "(-∞, ∞)", "depends", "no", "no", "k× the weights"),
+    ActivationInfo("step", "1 if x > 0 else 0", N_("0 (undefined at 0)"), "{0, 1}", N_("no"),
+                   N_("flat everywhere"), N_("no gradient at all"), N_("compare")),
+    ActivationInfo("sigmoid", "1 / (1 + e^-x)", "σ(x)(1 - σ(x)) ≤ 0.25", "(0, 1)", N_("no"),
+                   N_("both sides"), N_("no"), N_("exp")),
+    ActivationInfo("tanh", "(e^x - e^-x) / (e^x + e^-x)", "1 - tanh²(x) ≤ 1", "(-1, 1)",
+                   N_("yes"), N_("both sides"), N_("no"), N_("exp")),
+    ActivationInfo("relu", "max(0, x)", "1 if x > 0 else 0", "[0, ∞)", N_("no"),
+                   N_("left side (0)"), N_("yes: units stuck at x < 0"), N_("compare")),
+    ActivationInfo("leaky_relu", "x if x > 0 else 0.01x", "1 or 0.01", "(-∞, ∞)", N_("no"),
+                   N_("no"), N_("no"), N_("compare")),
+    ActivationInfo("prelu", N_("x if x > 0 else a·x (a learned; a = 0.25 here)"),
+                   N_("1 or a (and x for a)"), "(-∞, ∞)", N_("no"), N_("no"), N_("no"),
+                   N_("compare + 1 parameter")),
+    ActivationInfo("elu", N_("x if x > 0 else α(e^x - 1) (α = 1)"), "1 or y + α", "(-α, ∞)",
+                   N_("closer"), N_("left side (-α)"), N_("no"), N_("exp")),
+    ActivationInfo("maxout", N_("max(w₁·x + b₁, w₂·x + b₂) (pieces x and 0.5 - 0.5x here)"),
+                   N_("w of the winning piece"), "(-∞, ∞)", N_("depends on the pieces"),
+                   N_("no"), N_("no"), N_("k× the weights")),
 )
 
 _FUNCTIONS = {
@@ -71,16 +82,31 @@ _FUNCTIONS = {
     "leaky_relu": F.leaky_relu,
     "prelu": lambda x: F.prelu(x, Tensor._make(np.array([0.25], dtype=x.dtype), False)),
     "elu": F.elu,
-    # Two linear pieces, x and 0.25x: maxout learns a leaky-ReLU-like convex shape from them.
+    # Two linear pieces, x and 0.5 - 0.5x: a convex V with its kink at x = 1/3, a shape no
+    # PReLU can make (maxout learns its pieces; these are fixed for the picture).
     "maxout": lambda x: _maxout_1d(x),
 }
 
+MAXOUT_PIECES = ((1.0, 0.0), (-0.5, 0.5))  # (slope, intercept) of each piece in the atlas
+
 
 def _maxout_1d(x: Tensor) -> Tensor:
-    """Maxout of the two pieces x and 0.25·x, laid side by side on a new last axis."""
+    """Maxout of the pieces of MAXOUT_PIECES, laid side by side on a new last axis."""
     from badak.ops import reshape, stack
 
-    return reshape(F.maxout(stack([x, x * 0.25], axis=-1), 2), x.shape)
+    pieces = [x * a + b for a, b in MAXOUT_PIECES]
+    return reshape(F.maxout(stack(pieces, axis=-1), len(pieces)), x.shape)
+
+
+def mean_output(name: str) -> float:
+    """The mean output E[f(x)] for x ~ N(0, 1), by quadrature on [-10, 10].
+
+    0 means zero-centred on standardized inputs; ReLU gives 1/√(2π) = 0.399.
+    """
+    x = np.linspace(-10.0, 10.0, 20001)
+    weight = np.exp(-0.5 * x ** 2) / np.sqrt(2 * np.pi) * (x[1] - x[0])  # N(0, 1) density · dx
+    y, _ = evaluate(name, x)
+    return float(np.sum(y * weight))
 
 
 def names() -> list[str]:
@@ -99,12 +125,16 @@ def evaluate(name: str, x) -> tuple[np.ndarray, np.ndarray]:
     return y.data, (np.zeros_like(xt.data) if dy is None else dy.data)
 
 
-def table(format: str = "text") -> str:  # noqa: A002 - the natural argument name
+def table(format: str = "text", lang: str = "en") -> str:  # noqa: A002 - the natural name
     """The properties of every activation as an aligned text table or a Markdown table."""
-    header = ("activation", "f(x)", "f'(x)", "range", "zero-centred", "saturates",
-              "dying units", "cost")
-    rows = [(r.name, r.formula, r.derivative, r.output_range, r.zero_centred, r.saturates,
-             r.dying_units, r.cost) for r in ATLAS]
+    from badak.i18n import translator
+
+    _ = translator(lang)
+    header = (_("activation"), "f(x)", "f'(x)", _("range"), _("zero-centred"),
+              _("mean on N(0, 1)"), _("saturates"), _("dying units"), _("cost"))
+    rows = [(r.name, _(r.formula), _(r.derivative), r.output_range, _(r.zero_centred),
+             f"{mean_output(r.name):.3f}", _(r.saturates), _(r.dying_units), _(r.cost))
+            for r in ATLAS]
     if format == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -119,25 +149,39 @@ def table(format: str = "text") -> str:  # noqa: A002 - the natural argument nam
     return "\n".join(line.rstrip() for line in lines)
 
 
-def plot(x=None, path=None):
+@hangul_aware
+def plot(x=None, path=None, lang: str = "en"):
     """Plot every activation (solid) with its derivative (dashed) on a grid of axes.
 
-    Returns the matplotlib Figure; saves it to ``path`` when given.
+    σ'(0) = 0.25, the sigmoid's largest slope, is marked; PReLU's a, ELU's α and Maxout's
+    pieces are stated in the panel titles. Returns the matplotlib Figure; saves it to ``path``
+    when given.
     """
+    from badak.i18n import translator
     from badak.plots import new_figure, save_figure
 
+    _ = translator(lang)
     x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=np.float64)
-    fig, axes = new_figure(2, 4, figsize=(14, 6.5), sharex=True)
+    fig, axes = new_figure(2, 4, figsize=(16, 7.5), sharex=True)
     for ax, info in zip(axes.ravel(), ATLAS):
         y, dy = evaluate(info.name, x)
         ax.plot(x, y, label="f(x)", lw=2)
-        ax.plot(x, dy, "--", label="f'(x) (badak backward)", lw=1.5)
+        ax.plot(x, dy, "--", label=_("f'(x) (badak's backward)"), lw=1.5)
         ax.axhline(0, color="0.8", lw=0.8)
         ax.axvline(0, color="0.8", lw=0.8)
-        ax.set_title(f"{info.name}: {info.formula}", fontsize=9)
+        if info.name == "sigmoid":
+            ax.plot([0], [0.25], "o", color="tab:red", label=_("σ'(0) = 0.25, the largest"))
+        if info.name == "maxout":
+            for (a, b), style in zip(MAXOUT_PIECES, (":", "-.")):
+                ax.plot(x, a * x + b, style, color="0.5", lw=1,
+                        label=_("piece {a:g}x + {b:g}").format(a=a, b=b))
+        ax.set_title(f"{info.name}: {_(info.formula)}".replace(" (", "\n(", 1), fontsize=8.5)
         ax.set_ylim(-1.5, 2.5)
-    axes[0, 0].legend(fontsize=8, loc="upper left")
-    fig.suptitle("Activation atlas: each function and its derivative")
+        ax.set_ylabel(_("output (no unit)"))
+        ax.legend(fontsize=7, loc="upper left")
+    for ax in axes[-1]:
+        ax.set_xlabel(_("input x (no unit)"))
+    fig.suptitle(_("Activation atlas: each function and its derivative"))
     fig.tight_layout()
     save_figure(fig, path)
     return fig

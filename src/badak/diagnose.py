@@ -36,6 +36,7 @@ import numpy as np
 
 from badak._validation import check_number, check_positive_int
 from badak.autograd import no_grad
+from badak.i18n import hangul_aware
 from badak.nn.activation import ReLU, Sigmoid, Tanh
 from badak.nn.container import Sequential
 from badak.nn.module import Module
@@ -369,8 +370,9 @@ def _norm_values(norms) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+@hangul_aware
 def plot_gradient_norms(reports: Mapping[str, Sequence], path=None, ax=None,
-                        title: str | None = None):
+                        title: str | None = None, lang: str = "en"):
     """Gradient norm per layer on a log scale, one line per network.
 
     Parameters
@@ -387,8 +389,10 @@ def plot_gradient_norms(reports: Mapping[str, Sequence], path=None, ax=None,
     -------
     matplotlib.figure.Figure
     """
+    from badak.i18n import translator
     from badak.plots import new_figure, save_figure
 
+    _ = translator(lang)
     if not isinstance(reports, Mapping) or not reports:
         raise ValueError(f"reports must be a non-empty dict label -> per-layer norms; received "
                          f"{type(reports).__name__}")
@@ -404,9 +408,9 @@ def plot_gradient_norms(reports: Mapping[str, Sequence], path=None, ax=None,
                              f"{values.tolist()}")
         ax.semilogy(np.arange(1, len(values) + 1), np.maximum(values, 1e-300), "o-",
                     label=str(label))
-    ax.set_xlabel("layer (1 = next to the input)")
-    ax.set_ylabel("‖∂L/∂W‖ (log scale)")
-    ax.set_title(title or "Gradient norm per layer after one backward pass")
+    ax.set_xlabel(_("layer (1 = next to the input)"))
+    ax.set_ylabel(_("‖∂L/∂W‖ (no unit, log scale)"))
+    ax.set_title(title or _("Gradient norm per layer after one backward pass"))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -414,8 +418,9 @@ def plot_gradient_norms(reports: Mapping[str, Sequence], path=None, ax=None,
     return fig
 
 
+@hangul_aware
 def plot_unit_health(reports: Mapping[str, UnitReport] | UnitReport, path=None,
-                     title: str | None = None):
+                     title: str | None = None, lang: str = "en"):
     """Bar chart of the fraction of dead / saturated units per layer, one panel per report.
 
     Parameters
@@ -428,8 +433,10 @@ def plot_unit_health(reports: Mapping[str, UnitReport] | UnitReport, path=None,
     -------
     matplotlib.figure.Figure
     """
+    from badak.i18n import translator
     from badak.plots import new_figure, save_figure
 
+    _ = translator(lang)
     if isinstance(reports, UnitReport):
         reports = {reports.kind: reports}
     if not isinstance(reports, Mapping) or not reports or \
@@ -438,15 +445,24 @@ def plot_unit_health(reports: Mapping[str, UnitReport] | UnitReport, path=None,
     fig, axes = new_figure(1, len(reports), figsize=(4.8 * len(reports), 3.8))
     for ax, (label, rep) in zip(axes[0], reports.items()):
         idx = np.arange(len(rep.layers))
+        dead = rep.kind == "dead"
         ax.bar(idx - 0.2, [100 * h.unit_fraction for h in rep.layers], 0.4,
-               label=f"{rep.kind} units")
+               label=_("dead units (on every sample)") if dead else
+               _("saturated units (on every sample)"))
         ax.bar(idx + 0.2, [100 * h.output_fraction for h in rep.layers], 0.4,
-               label="outputs " + ("= 0" if rep.kind == "dead" else "saturated"))
+               label=_("outputs = 0") if dead else _("outputs saturated"))
         ax.set_xticks(idx)
-        ax.set_xticklabels([h.name for h in rep.layers], rotation=30, ha="right", fontsize=8)
+        # hidden layers numbered from the input as the lecture numbers them (은닉층 1, 2, ...)
+        ax.set_xticklabels([_("hidden layer {k}").format(k=k) + f"\n{h.name}"
+                            for k, h in enumerate(rep.layers, start=1)], fontsize=8)
         ax.set_ylim(0, 105)
-        ax.set_ylabel("% of the layer")
-        ax.set_title(f"{label}: {100 * rep.overall:.1f}% {rep.kind} overall", fontsize=10)
+        ax.set_ylabel(_("% of the layer"))
+        words = (_("{units:.1f}% of units dead on every sample, {outputs:.1f}% of outputs zero")
+                 if dead else _("{units:.1f}% of units saturated on every sample, "
+                                "{outputs:.1f}% of outputs saturated"))
+        ax.set_title(label + "\n" + words.format(units=100 * rep.overall,
+                                                 outputs=100 * rep.output_fraction), fontsize=9)
+        ax.set_xlabel(_("hidden layer (its position in the Sequential and its kind)"))
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)

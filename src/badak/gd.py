@@ -42,6 +42,7 @@ from badak._validation import (
     check_positive,
     check_positive_int,
 )
+from badak.i18n import hangul_aware
 from badak.tensor import Tensor
 
 __all__ = ["GDResult", "GDStep", "LearningRateWarning", "minimize", "plot_path"]
@@ -97,7 +98,15 @@ class GDResult:
     steps : list of GDStep
         One record per step, with the Taylor predictions.
     converged : bool
-        True when |∇f| < tol at the last point.
+        True when |∇f| < tol at the last point: a *stationary point*, which need not be a
+        minimum (``stationary`` says which kind).
+    stationary : str or None
+        At a stationary point, its kind from the second derivative (the Hessian for vector
+        x): 'minimum' (f'' > 0), 'maximum' (f'' < 0), 'inflection' (f'' = 0 and f rises on one
+        side, falls on the other, as x³ at 0), 'saddle' (a Hessian with eigenvalues of both
+        signs), 'flat' (f'' = 0 and f is the same on both sides, as a constant). For
+        f'' = 0 with f higher (lower) on both sides, as x⁴ at 0, 'minimum' ('maximum').
+        None when the run did not stop at a stationary point.
     diverged : bool
         True when the iterates ran away (and the run was stopped before any inf/NaN).
     stopped_reason : str
@@ -113,6 +122,7 @@ class GDResult:
     stopped_reason: str = ""
     method: str = "gd"
     lr: float = 0.0
+    stationary: str | None = None
 
     @property
     def x(self):
@@ -305,14 +315,64 @@ def minimize(f: Callable[[Tensor], Tensor], x0, lr: float, steps: int, method: s
         warnings.warn(reason, LearningRateWarning, stacklevel=2)
     if not diverged and float(np.linalg.norm(g)) < tol:
         converged = True
+    kind = None
     if converged:
-        reason = f"converged: |f'(x)| = {float(np.linalg.norm(g)):.3g} < tol={tol:g}"
+        kind, why = _stationary_kind(f, x, h)
+        reason = (f"stationary point: |f'(x)| = {float(np.linalg.norm(g)):.3g} < tol={tol:g}; "
+                  f"{why}")
     elif not diverged and warned and fs[-1] > fs[0]:
         reason += ("; f grew overall: diverging, the learning rate is too large "
                    f"(lr={lr:g})")
     return GDResult(xs=np.array(xs), fs=np.array(fs), grads=np.array(grads), steps=records,
                     converged=converged, diverged=diverged, stopped_reason=reason,
-                    method=method, lr=lr)
+                    method=method, lr=lr, stationary=kind)
+
+
+_KIND_WORDS = {"minimum": "a minimum", "maximum": "a maximum", "saddle": "a saddle point",
+               "inflection": "an inflection point, not a minimum",
+               "flat": "flat: f is the same on both sides"}
+
+
+def _stationary_kind(f: Callable, x: np.ndarray, h: np.ndarray) -> tuple[str, str]:
+    """Classify the stationary point x from the second derivative h; return (kind, words)."""
+    if x.ndim == 0:
+        f2 = float(h)
+        if f2 > 0:
+            return "minimum", f"f''(x) = {f2:.4g} > 0: {_KIND_WORDS['minimum']}"
+        if f2 < 0:
+            return "maximum", f"f''(x) = {f2:.4g} < 0: {_KIND_WORDS['maximum']}"
+        # f'' = 0: the second-derivative test is silent; look at f on both sides
+        step = 1e-3 * max(1.0, abs(float(x)))
+        f0, left, right = _f_values(f, np.array([float(x), float(x) - step, float(x) + step]))
+        up = (left > f0, right > f0)
+        down = (left < f0, right < f0)
+        if all(up):
+            kind = "minimum"
+        elif all(down):
+            kind = "maximum"
+        elif any(up) and any(down):
+            kind = "inflection"
+        else:
+            kind = "flat"
+        return kind, f"f''(x) = 0 and {_side_words(kind)}: {_KIND_WORDS[kind]}"
+    eig = np.linalg.eigvalsh(0.5 * (h + h.T))          # (n,) eigenvalues of the Hessian
+    shown = ", ".join(f"{e:.3g}" for e in eig)
+    if np.all(eig > 0):
+        kind = "minimum"
+    elif np.all(eig < 0):
+        kind = "maximum"
+    elif np.any(eig > 0) and np.any(eig < 0):
+        kind = "saddle"
+    else:
+        return "flat", (f"the Hessian's eigenvalues are {shown} (a zero one): the "
+                        f"second-derivative test cannot tell the kind")
+    return kind, f"the Hessian's eigenvalues are {shown}: {_KIND_WORDS[kind]}"
+
+
+def _side_words(kind: str) -> str:
+    return {"minimum": "f is higher on both sides", "maximum": "f is lower on both sides",
+            "inflection": "f rises on one side and falls on the other",
+            "flat": "f does not change nearby"}[kind]
 
 
 def _newton_direction(g: np.ndarray, h: np.ndarray):
@@ -334,7 +394,9 @@ def _f_values(f: Callable, points: np.ndarray) -> np.ndarray:
     return out
 
 
-def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
+@hangul_aware
+def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None, lang: str = "en",
+              title: str | None = None):
     """Draw the descent path on the curve of f (scalar x) or on its contours (2-D x).
 
     Parameters
@@ -345,12 +407,19 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
         The function that was minimised.
     ax : matplotlib.axes.Axes, optional
         Where to draw (a new figure by default).
+    lang : {'en', 'ko'}, default='en'
+        The language of the labels.
+    title : str, optional
+        Replaces the default title.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
+    from badak.i18n import translator
     from badak.plots import new_figure
+
+    _ = translator(lang)
 
     if not isinstance(result, GDResult):
         raise TypeError(f"result must be a GDResult from minimize; received "
@@ -361,14 +430,14 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
                          f"{xs.shape[1]}")
     if ax is None:
         ax = new_figure(figsize=(5.5, 4.5))[1][0, 0]
-    name = "gradient descent" if result.method == "gd" else "Newton"
+    name = _("gradient descent") if result.method == "gd" else _("Newton's method")
     if xs.ndim == 1:
         lo, hi = float(xs.min()), float(xs.max())
         pad = max(0.25 * (hi - lo), 0.5)
         grid = np.linspace(lo - pad, hi + pad, 300)
         ax.plot(grid, _f_values(f, grid), color="0.3", label="f(x)")
         ax.plot(xs, result.fs, "o-", color="tab:red", ms=4, lw=1, label=name)
-        ax.set_xlabel("x")
+        ax.set_xlabel(_("x (no unit)"))
         ax.set_ylabel("f(x)")
     else:
         lo, hi = xs.min(axis=0), xs.max(axis=0)
@@ -380,10 +449,11 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None):
         cs = ax.contour(a, b, z, levels=20, cmap="viridis")
         ax.clabel(cs, fontsize=6)
         ax.plot(xs[:, 0], xs[:, 1], "o-", color="tab:red", ms=4, lw=1, label=name)
-        ax.set_xlabel("x[0]")
-        ax.set_ylabel("x[1]")
+        ax.set_xlabel(_("x[0] (no unit)"))
+        ax.set_ylabel(_("x[1] (no unit)"))
     start = (xs[0], result.fs[0]) if xs.ndim == 1 else (xs[0, 0], xs[0, 1])
-    ax.plot([start[0]], [start[1]], "s", color="k", label="start")
-    ax.set_title(f"{name}, lr={result.lr:g}: {len(result.steps)} steps")
+    ax.plot([start[0]], [start[1]], "s", color="k", label=_("start"))
+    ax.set_title(title or _("{name}, α = {lr:g}: {n} steps").format(
+        name=name, lr=result.lr, n=len(result.steps)))
     ax.legend(loc="best", fontsize="small")
     return ax

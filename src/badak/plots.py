@@ -12,6 +12,8 @@ import os
 
 import numpy as np
 
+from badak.i18n import hangul_aware
+
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.8), **kwargs):
     """Return ``(fig, axes)``: a matplotlib Figure with a grid of axes, without pyplot."""
@@ -25,8 +27,15 @@ def new_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.8), **kwargs):
 
 
 def save_figure(fig, path: str | os.PathLike | None, dpi: int = 100) -> None:
-    """Save ``fig`` to ``path`` (format from the extension) when a path is given."""
+    """Save ``fig`` to ``path`` (format from the extension) when a path is given.
+
+    Texts with Hangul get a Hangul font first (:func:`badak.i18n.use_hangul_font`), so Korean
+    labels never render as empty boxes.
+    """
     if path is not None:
+        from badak.i18n import use_hangul_font
+
+        use_hangul_font(fig)
         fig.savefig(os.fspath(path), dpi=dpi)
 
 
@@ -48,7 +57,22 @@ def _bases(curves, metrics):
     return bases
 
 
-def plot_history(history, metrics=None, path=None, title: str | None = None):
+def _words(lang: str):
+    from badak.i18n import translator
+
+    return translator(lang)
+
+
+def _curve_name(key: str, _) -> str:
+    """'loss' -> 'training loss', 'val_mae' -> 'validation mae' (translated)."""
+    if key.startswith("val_"):
+        return _("validation {name}").format(name=key[4:])
+    return _("training {name}").format(name=key)
+
+
+@hangul_aware
+def plot_history(history, metrics=None, path=None, title: str | None = None,
+                 lang: str = "en", units: dict | None = None):
     """Training curves: one panel per quantity (loss, mae, ...) with its ``val_`` twin.
 
     Parameters
@@ -59,17 +83,23 @@ def plot_history(history, metrics=None, path=None, title: str | None = None):
         The quantities to show (default: all).
     path : str or PathLike, optional
         Where to save the picture.
+    lang : {'en', 'ko'}, default='en'
+        The language of the labels.
+    units : dict, optional
+        The unit of each quantity for its axis label, e.g. ``{'mae': '$1000s'}``.
     """
+    _ = _words(lang)
+    units = units or {}
     curves = _curves_of(history)
     bases = _bases(curves, metrics)
     fig, axes = new_figure(1, len(bases), figsize=(4.2 * len(bases), 3.6))
     for ax, base in zip(axes[0], bases):
         epochs = np.arange(1, len(curves[base]) + 1)
-        ax.plot(epochs, curves[base], label=f"training {base}")
+        ax.plot(epochs, curves[base], label=_curve_name(base, _))
         if f"val_{base}" in curves:
-            ax.plot(epochs, curves[f"val_{base}"], label=f"validation {base}")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(base)
+            ax.plot(epochs, curves[f"val_{base}"], label=_curve_name(f"val_{base}", _))
+        ax.set_xlabel(_("epoch (passes over the training data)"))
+        ax.set_ylabel(f"{base} ({units[base]})" if base in units else base)
         ax.legend()
     if title:
         fig.suptitle(title)
@@ -78,7 +108,9 @@ def plot_history(history, metrics=None, path=None, title: str | None = None):
     return fig
 
 
-def plot_cv(result, metrics=None, path=None, skip: int = 0):
+@hangul_aware
+def plot_cv(result, metrics=None, path=None, skip: int = 0, lang: str = "en",
+            units: dict | None = None, mark_best: bool = False):
     """Averaged K-fold curves (bold) over the per-fold curves (thin), as in the notebook.
 
     Parameters
@@ -87,10 +119,17 @@ def plot_cv(result, metrics=None, path=None, skip: int = 0):
         From :func:`badak.cross_validate` (``.histories`` and ``.mean_curves``).
     skip : int
         Leave out the first ``skip`` epochs (the notebook drops the first 10 to see the scale).
+    lang : {'en', 'ko'}, default='en'
+    units : dict, optional
+        The unit of each quantity for its axis label, e.g. ``{'mae': '$1000s'}``.
+    mark_best : bool, default=False
+        Mark the epoch of the lowest mean validation value: after it the model overfits.
     """
+    _ = _words(lang)
+    units = units or {}
     mean = _curves_of(getattr(result, "mean_curves", None))
     bases = _bases(mean, metrics)
-    fig, axes = new_figure(1, len(bases), figsize=(4.2 * len(bases), 3.6))
+    fig, axes = new_figure(1, len(bases), figsize=(6.4 * len(bases), 4.6))
     for ax, base in zip(axes[0], bases):
         for key, style in ((base, "-"), (f"val_{base}", "--")):
             if key not in mean:
@@ -98,11 +137,20 @@ def plot_cv(result, metrics=None, path=None, skip: int = 0):
             epochs = np.arange(1, len(mean[key]) + 1)[skip:]
             for h in getattr(result, "histories", []):
                 ax.plot(epochs, _curves_of(h)[key][skip:], style, color="0.8", lw=0.8)
-            ax.plot(epochs, mean[key][skip:], style, lw=2, label=f"mean {key}")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(base)
-        ax.legend()
-    fig.suptitle(f"{len(getattr(result, 'histories', []))}-fold cross-validation")
+            ax.plot(epochs, mean[key][skip:], style, lw=2,
+                    label=_("mean {curve} over the folds").format(curve=_curve_name(key, _)))
+        val = mean.get(f"val_{base}")
+        if mark_best and val is not None:
+            best = int(np.argmin(val))
+            ax.axvline(best + 1, color="tab:red", ls=":", lw=1.2,
+                       label=_("lowest validation {name} (epoch {e}): overfitting after").format(
+                           name=base, e=best + 1))
+        ax.set_xlabel(_("epoch (passes over the training data)"))
+        name = _("MAE (mean absolute error)") if base == "mae" else base
+        ax.set_ylabel(f"{name}, {units[base]}" if base in units else name)
+        ax.legend(fontsize="small")
+    fig.suptitle(_("{k}-fold cross-validation").format(
+        k=len(getattr(result, "histories", []))))
     fig.tight_layout()
     save_figure(fig, path)
     return fig
@@ -139,12 +187,15 @@ def _classes(scores: np.ndarray) -> np.ndarray:
     return (scores.reshape(len(scores)) > 0).astype(int)
 
 
+@hangul_aware
 def plot_decision_boundary(model, x, y, path=None, resolution: int = 200, ax=None,
-                           title: str | None = None):
+                           title: str | None = None, lang: str = "en"):
     """The regions a 2-D classifier assigns to each class, with the samples on top.
 
     ``model`` maps (N, 2) inputs to logits (N, C) (argmax) or to one score (N, 1) (> 0).
+    Red regions and points are class 1, blue class 0 (the legend says so).
     """
+    _ = _words(lang)
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y)
     if x.ndim != 2 or x.shape[1] != 2:
@@ -165,8 +216,17 @@ def plot_decision_boundary(model, x, y, path=None, resolution: int = 200, ax=Non
         fig = ax.figure
     ax.contourf(gx, gy, regions, alpha=0.3, cmap="coolwarm")
     ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=18)
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
+    from matplotlib.patches import Patch
+
+    cmap = __import__("matplotlib").colormaps["coolwarm"]
+    classes = np.unique(y)
+    if len(classes) <= 6:
+        span = max(classes.max() - classes.min(), 1)
+        ax.legend(handles=[Patch(color=cmap(float((c - classes.min()) / span)), alpha=0.6,
+                                 label=_("class {c} (region and points)").format(c=c))
+                           for c in classes], fontsize="x-small", loc="upper right")
+    ax.set_xlabel(_("input x1 (no unit)"))
+    ax.set_ylabel(_("input x2 (no unit)"))
     if title:
         ax.set_title(title)
     save_figure(fig, path)

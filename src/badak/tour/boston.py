@@ -7,6 +7,7 @@ import numpy as np
 
 import badak
 from badak._validation import check_bool, check_positive_int
+from badak.i18n import translator
 from badak.reference import (
     CV_BATCH_SIZE,
     CV_EPOCHS,
@@ -18,6 +19,7 @@ from badak.reference import (
 from badak.tour.report import (
     Section,
     StepProgress,
+    _box,
     _md_table,
     _out_dir,
     _picture,
@@ -29,7 +31,7 @@ def boston_housing(out_dir, folds: int = CV_FOLDS, epochs: int = CV_EPOCHS,
                    lr: float | None = LEARNING_RATE, seeds: int = 1,
                    final: bool = True, final_epochs: int = FINAL_EPOCHS,
                    final_batch_size: int = FINAL_BATCH_SIZE, hidden=(64, 64), rng=0,
-                   progress: StepProgress | None = None) -> Section:
+                   progress: StepProgress | None = None, lang: str = "en") -> Section:
     """The Boston housing notebook: K-fold cross-validation of MLP 13-64-64-1, then the test set.
 
     As in the notebook: the features are standardized with the training set's statistics,
@@ -47,10 +49,13 @@ def boston_housing(out_dir, folds: int = CV_FOLDS, epochs: int = CV_EPOCHS,
         spread of the mean validation MAE.
     progress : StepProgress, optional
         Advanced once per fold (``folds * seeds`` steps) and once for the final model.
+    lang : {'en', 'ko'}, default='en'
+        The language of the text and the pictures.
     """
     from badak.datasets import load_boston
     from badak.reference import boston_final, build_boston_model
 
+    _ = translator(lang)
     out = _out_dir(out_dir)
     folds = check_positive_int("folds", folds)
     epochs = check_positive_int("epochs", epochs)
@@ -66,7 +71,8 @@ def boston_housing(out_dir, folds: int = CV_FOLDS, epochs: int = CV_EPOCHS,
 
     def fold_done(k: int) -> str:  # k counts the folds of all seeds from 1
         seed = f", seed {(k - 1) // folds + 1}/{seeds}" if seeds > 1 else ""
-        return f"Boston fold {(k - 1) % folds + 1}/{folds}{seed} done"
+        return _("Boston fold {k}/{folds}{seed} done").format(k=(k - 1) % folds + 1,
+                                                               folds=folds, seed=seed)
 
     def build(fold_rng):
         # cross_validate calls this at the start of each fold: the previous fold is done
@@ -93,58 +99,91 @@ def boston_housing(out_dir, folds: int = CV_FOLDS, epochs: int = CV_EPOCHS,
     def draw():
         from badak.plots import plot_cv
 
-        return plot_cv(first, metrics=["mae"], skip=skip)
+        return plot_cv(first, metrics=["mae"], skip=skip, lang=lang,
+                       units={"mae": _("$1000s")}, mark_best=True)
 
-    curves = _picture(out, "boston_cv.png", files, f"{folds}-fold curves", draw)
+    curves = _picture(out, "boston_cv.png", files,
+                      _("{folds}-fold curves: training and validation MAE").format(folds=folds),
+                      draw, lang=lang)
     best_epoch = int(np.argmin(first.mean_curves["val_mae"])) + 1
 
-    lines = [f"{folds}-fold cross-validation, MLP {'-'.join(map(str, sizes))}, {optimizer}"
-             f"{f' lr={lr:g}' if lr is not None else ''}, {epochs} epochs, batch size "
-             f"{batch_size}"]
-    lines += [f"  fold {i + 1}: final validation MAE {v:.3f}" for i, v in enumerate(fold_mae)]
-    lines.append(f"  mean validation MAE: {mean_mae:.3f} (in $1000s)")
+    lines = [_("{folds}-fold cross-validation, MLP {sizes}, {optimizer}{lr}, {epochs} epochs, "
+               "batch size {batch}").format(
+        folds=folds, sizes="-".join(map(str, sizes)), optimizer=optimizer,
+        lr=f" lr={lr:g}" if lr is not None else "", epochs=epochs, batch=batch_size)]
+    lines += [_("  fold {k}: final validation MAE {v:.3f}").format(k=i + 1, v=v)
+              for i, v in enumerate(fold_mae)]
+    lines.append(_("  mean validation MAE: {m:.3f} (in $1000s)").format(m=mean_mae))
     if seeds > 1:
-        lines.append(f"  over {seeds} seeds: mean validation MAE {np.mean(seed_means):.3f} ± "
-                     f"{np.std(seed_means):.3f} (per seed: "
-                     f"{', '.join(f'{m:.3f}' for m in seed_means)})")
+        lines.append(_("  over {seeds} seeds: mean validation MAE {m:.3f} ± {s:.3f}").format(
+            seeds=seeds, m=np.mean(seed_means), s=np.std(seed_means)))
     results = {"fold_val_mae": fold_mae, "mean_val_mae": mean_mae, "seed_means": seed_means,
                "best_epoch": best_epoch}
 
+    if final:
+        _model, test_mae = boston_final(rng, epochs=final_epochs, batch_size=final_batch_size,
+                                        optimizer=optimizer, lr=lr, hidden=sizes[1:-1])
+        results["test_mae"] = test_mae
+        lines.append(_("  final model ({epochs} epochs, batch size {batch}, all {n} training "
+                       "houses): test MAE {mae:.3f}").format(
+            epochs=final_epochs, batch=final_batch_size, n=len(x_train), mae=test_mae))
+        if progress is not None:
+            progress.advance(_("Boston final model done"))
+
+    train_mae = float(first.mean_curves["mae"][-1])
+    design = np.column_stack([np.ones(len(x_train)), (x_train - x_train.mean(0)) /
+                              x_train.std(0)])                              # (404, 1 + 13)
+    coef, *_rest = np.linalg.lstsq(design, y_train, rcond=None)
+    linear_mae = float(np.mean(np.abs(design @ coef - y_train)))
+    results["train_mae"] = train_mae
+    results["linear_train_mae"] = linear_mae
+    results["linear_bias"] = float(coef[0])
+    fold_table = _md_table((_("fold"), _("final validation MAE ($1000s)")),
+                           [(i + 1, f"{v:.3f}") for i, v in enumerate(fold_mae)] +
+                           [(_("mean"), f"**{mean_mae:.3f}**")])
+    skip_md = (_("; the first {skip} epochs are left out of the picture to show the "
+                 "scale").format(skip=skip) if skip else "")
+    seeds_md = (_("Repeated with {seeds} seeds, the mean validation MAE is {m:.3f} ± "
+                  "{s:.3f}.").format(seeds=seeds, m=np.mean(seed_means), s=np.std(seed_means))
+                if seeds > 1 else "")
     test_md = ""
     if final:
-        _, test_mae = boston_final(rng, epochs=final_epochs, batch_size=final_batch_size,
-                                   optimizer=optimizer, lr=lr, hidden=sizes[1:-1])
-        scores = {"mae": test_mae}
-        results["test_mae"] = scores["mae"]
-        lines.append(f"  final model ({final_epochs} epochs, batch size {final_batch_size}, all "
-                     f"{len(x_train)} training houses): test MAE {scores['mae']:.3f}")
-        test_md = (f"\nThe book's final protocol: a fresh model trained on all {len(x_train)} "
-                   f"training houses for {final_epochs} epochs at batch size "
-                   f"{final_batch_size}, then scored once on the {len(x_test)} test houses: "
-                   f"**test MAE {scores['mae']:.3f}** (about ${scores['mae'] * 1000:,.0f}). "
-                   f"As in Keras the weights start Glorot-uniform; the output bias starts at the "
-                   f"mean training price instead of 0 (see `badak.reference`).\n")
-        if progress is not None:
-            progress.advance("Boston final model done")
-
-    fold_table = _md_table(("fold", "final validation MAE"),
-                           [(i + 1, f"{v:.3f}") for i, v in enumerate(fold_mae)] +
-                           [("mean", f"**{mean_mae:.3f}**")])
-    skip_md = (f"; the first {skip} epochs are left out of the picture to show the scale"
-               if skip else "")
-    seeds_md = (f"\nRepeated with {seeds} seeds, the mean validation MAE is "
-                f"{np.mean(seed_means):.3f} ± {np.std(seed_means):.3f}.\n" if seeds > 1 else "")
-    md = f"""The Keras notebook's regression (Chollet §4.3): 404 training houses with 13
-standardized features, MLP {'-'.join(map(str, sizes))} (ReLU), mean squared error, {optimizer}
-{f'(lr {lr:g})' if lr is not None else ''}, {epochs} epochs at batch size {batch_size},
-{folds}-fold cross-validation on contiguous folds, reporting the mean absolute error in
-thousands of dollars.
-
-{fold_table}
-{seeds_md}
-The averaged validation MAE is lowest at epoch {best_epoch}
-({min(first.mean_curves['val_mae']):.3f}){skip_md}.
-
-{curves}
-{test_md}"""
-    return Section("Boston housing: K-fold cross-validation", md, files, lines, results)
+        test_md = _("""The book's final protocol: a fresh model trained on all {n} training
+houses for {epochs} epochs at batch size {batch}, then scored once on the {n_test} test houses:
+**test MAE {mae:.3f}** (about ${dollars:,.0f}). As in Keras the weights start Glorot-uniform;
+the output bias starts at the mean training price instead of 0 (see
+`badak.reference`).""").format(n=len(x_train), epochs=final_epochs, batch=final_batch_size,
+                               n_test=len(x_test), mae=results["test_mae"],
+                               dollars=results["test_mae"] * 1000)
+    md = "\n\n".join(part for part in [
+        _("""The Keras notebook's regression (Chollet §4.3): 404 training houses with 13
+standardized features, MLP {sizes} (ReLU), mean squared error, {optimizer}{lr}, {epochs}
+epochs at batch size {batch}, {folds}-fold cross-validation on contiguous folds, reporting the
+mean absolute error (MAE) in thousands of dollars.""").format(
+            sizes="-".join(map(str, sizes)), optimizer=optimizer,
+            lr=f" (lr {lr:g})" if lr is not None else "", epochs=epochs, batch=batch_size,
+            folds=folds),
+        fold_table,
+        seeds_md,
+        _("""The averaged validation MAE is lowest at epoch {best} ({low:.3f}){skip}. The
+picture names the curves: the training MAE keeps falling (final {train:.3f}), the validation
+MAE stops improving; after the marked epoch the model starts to overfit.""").format(
+            best=best_epoch, low=min(first.mean_curves["val_mae"]), skip=skip_md,
+            train=train_mae),
+        curves,
+        test_md,
+        _box(_, _("The bias b makes the model biased; a large bias means underfitting, a "
+                  "small one overfitting."),
+             _("Two different things share the word. The bias b of a neuron (편향) is one "
+               "parameter, an intercept: b = -θ moves the threshold. The statistical bias of "
+               "under- and overfitting is the systematic error of a model family, measured by "
+               "its error on the training data. A linear model with its bias term (least "
+               "squares on the 13 standardized features, b = {b:.2f}, the mean price) has "
+               "training MAE {linear:.2f}; the MLP's is {mlp:.2f}. Under- and overfitting are "
+               "read from the training and validation curves, not from b.").format(
+                 b=results["linear_bias"], linear=linear_mae, mlp=train_mae) + " " +
+             (_("With the same b, the linear model underfits where the MLP does not.")
+              if linear_mae > train_mae else
+              _("(This run trained the MLP too briefly to beat it: the MLP underfits here.)"))),
+    ] if part) + "\n"
+    return Section(_("Boston housing: K-fold cross-validation"), md, files, lines, results)

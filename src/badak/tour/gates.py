@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from badak.i18n import translator
 from badak.tour.report import (
     Section,
     _md_table,
@@ -11,64 +12,110 @@ from badak.tour.report import (
 )
 
 
-def gates_and_perceptron(out_dir, max_epochs: int = 20) -> Section:
-    """Hand-wired gates, the perceptron rule on AND, OR, NAND, and its failure on XOR."""
-    from badak.datasets import logic_gate
-    from badak.perceptron import AND, NAND, OR, XOR, Perceptron
+def gates_and_perceptron(out_dir, max_epochs: int = 20, lang: str = "en") -> Section:
+    """Hand-wired gates, the perceptron rule on AND, OR, NAND, and its failure on XOR.
 
+    The rule is learned in exact integer arithmetic (see :mod:`badak.perceptron`), so the
+    printed rules are right on every input, and the table says how many samples the *final*
+    weights get wrong.
+    """
+    from badak.datasets import logic_gate
+    from badak.perceptron import AND, NAND, OR, XOR, Perceptron, rule_forms
+
+    _ = translator(lang)
     out = _out_dir(out_dir)
     files: list[str] = []
     inputs = [(0, 0), (0, 1), (1, 0), (1, 1)]
     wired = _md_table(("x1", "x2", "AND", "OR", "NAND", "XOR = AND(NAND, OR)"),
                       [(a, b, AND(a, b), OR(a, b), NAND(a, b), XOR(a, b)) for a, b in inputs])
-    rows, notes, results, trained = [], [], {}, {}
+    rows, results, trained = [], {}, {}
     for gate in ("and", "or", "nand", "xor"):
         x, y = logic_gate(gate)
-        p, caught = _warned(Perceptron(2, lr=0.1, max_epochs=max_epochs).fit, x, y)
+        p, _caught = _warned(Perceptron(2, lr=0.1, max_epochs=max_epochs).fit, x, y)
         trained[gate] = (p, x, y)
         correct = int((p.predict(x) == y).sum())
-        rows.append((gate.upper(), "yes" if p.converged_ else "**no**", p.n_epochs_,
+        threshold, bias = rule_forms(p.weights_, p.bias_)
+        rows.append((gate.upper(), _("yes") if p.converged_ else _("**no**"), p.n_epochs_,
                      " ".join(map(str, p.errors_)), f"{correct}/4",
-                     p.describe().splitlines()[0].replace("threshold form: ", "")))
-        results[gate] = {"converged": p.converged_, "epochs": p.n_epochs_, "correct": correct}
-        notes += caught
+                     _("y = 1 if {rule}").format(rule=threshold),
+                     _("y = 1 if {rule}").format(rule=bias)))
+        results[gate] = {"converged": p.converged_, "epochs": p.n_epochs_, "correct": correct,
+                         "weights": p.weights_.tolist(), "bias": p.bias_,
+                         "errors": list(p.errors_), "exact": p.exact_}
 
     def draw():
-        from badak.perceptron import plot_decision_line
         from badak.plots import new_figure
 
-        fig, axes = new_figure(1, 4, figsize=(16, 4))
+        fig, axes = new_figure(1, 4, figsize=(18, 4.8))
         for ax, (gate, (p, x, y)) in zip(axes[0], trained.items()):
-            plot_decision_line(p, x, y, ax=ax)
-            ax.set_title(f"{gate.upper()}: "
-                         f"{'converged' if p.converged_ else 'did not converge'} "
-                         f"({p.n_epochs_} epochs)", fontsize=10)
+            from badak.perceptron import plot_decision_line
+
+            status = (_("{gate}: converged ({n} epochs)") if p.converged_ else
+                      _("{gate}: did not converge ({n} epochs)"))
+            plot_decision_line(p, x, y, ax=ax, lang=lang,
+                               title=status.format(gate=gate.upper(), n=p.n_epochs_))
         fig.tight_layout()
         return fig
 
-    picture = _picture(out, "perceptron_gates.png", files, "The perceptron's line on each gate",
-                       draw)
-    learned = _md_table(("gate", "converged", "epochs", "errors per epoch", "right",
-                         "learned rule (threshold form)"), rows)
-    warning = f"> {notes[0]}" if notes else ""
-    md = f"""A perceptron fires when the weighted sum of its inputs passes a threshold θ:
-y = 1 if w1·x1 + w2·x2 > θ (equivalently b + w·x > 0 with the bias b = -θ). The book's
-hand-picked weights make AND, OR and NAND, and XOR needs two layers:
+    picture = _picture(out, "perceptron_gates.png", files,
+                       _("The perceptron's line on each gate; the shaded side is y = 1"), draw,
+                       lang=lang)
+    learned = _md_table((_("gate"), _("converged"), _("epochs"), _("updates per epoch"),
+                         _("right (final weights)"), _("learned rule (threshold θ)"),
+                         _("the same rule (bias b = -θ)")), rows)
+    xor = results["xor"]
+    nand = results["nand"]
+    floats = float_perceptron(*logic_gate("nand"), lr=0.1, max_epochs=max_epochs)
+    results["nand_in_floats"] = floats
+    md = _("""A perceptron fires when the weighted sum of its inputs passes a threshold θ:
+y = 1 if w1·x1 + w2·x2 > θ, else 0 (equivalently b + w·x > 0 with the bias b = -θ). The
+comparison is strict: a sum exactly equal to θ gives 0. The book's hand-picked weights make
+AND, OR and NAND, and XOR needs two layers:""") + "\n\n" + wired + "\n\n" + _(
+        """The perceptron learning rule (w ← w + η(y - ŷ)x, b ← b + η(y - ŷ), η = 0.1, from zero
+weights, at most {max_epochs} epochs) learns the first three and stops with errors left on XOR,
+which is not linearly separable: no straight line separates {{(0,1), (1,0)}} from
+{{(0,0), (1,1)}}. From zero weights
+every weight is η times an integer, so badak learns in integers and the rules below are exact:
+each is right on all four inputs with the strict >.""").format(max_epochs=max_epochs) + \
+        "\n\n" + learned + "\n\n" + _(
+        """On XOR the rule still made {updates} updates in its last epoch (it never settles), and
+with its final weights {wrong} of the 4 samples are wrong: a line can get at most 3 of 4
+right.""").format(updates=xor["errors"][-1], wrong=4 - xor["correct"]) + "\n\n" + _(
+        """Why integers: in floating point, 0.1 + 0.1 + 0.1 - 0.3 is {rounding:.2g}, not 0.
+Run in floats, the rule stops on NAND after {float_epochs} epochs at b = {float_b:g} +
+{float_err:.2g} and would print "{float_rule}", which is wrong on (1, 0) (NAND(1, 0) = 1, but
+the sum equals the threshold): only the rounding error put (1, 0) on the right side. In exact
+arithmetic NAND takes {epochs} epochs and ends at w = ({w1:g}, {w2:g}), b = {bias:g}.""").format(
+            rounding=0.1 + 0.1 + 0.1 - 0.3, float_epochs=floats["epochs"],
+            float_b=round(floats["bias"], 6), float_err=floats["bias"] - round(floats["bias"], 6),
+            float_rule=_("y = 1 if {rule}").format(rule=floats["rule"]),
+            epochs=nand["epochs"], bias=nand["bias"],
+            w1=nand["weights"][0], w2=nand["weights"][1]) + "\n\n" + picture + "\n"
+    summary = [_("perceptron: AND/OR/NAND learned exactly in {epochs} epochs; XOR did not "
+                 "converge ({right}/4 right)").format(
+        epochs="/".join(str(results[g]["epochs"]) for g in ("and", "or", "nand")),
+        right=xor["correct"])]
+    return Section(_("Logic gates and the perceptron"), md, files, summary, results)
 
-{wired}
 
-The perceptron learning rule (w ← w + η(y - ŷ)x, b ← b + η(y - ŷ), η = 0.1, at most
-{max_epochs} epochs) learns the first three and stops with errors left on XOR, because no
-straight line separates {{(0,1), (1,0)}} from {{(0,0), (1,1)}}:
+def float_perceptron(x, y, lr: float, max_epochs: int) -> dict:
+    """The perceptron rule in plain floating point, as the book's NumPy code runs it.
 
-{learned}
+    Returns the epochs, the final weights and bias, and the rule as floats would print it
+    (rounded to 6 digits), to show what rounding does to the exact rule.
+    """
+    import numpy as np
 
-{warning}
+    from badak.perceptron import rule_forms
 
-{picture}
-"""
-    summary = [f"perceptron: AND/OR/NAND learned in "
-               f"{'/'.join(str(results[g]['epochs']) for g in ('and', 'or', 'nand'))} epochs; "
-               f"XOR {'did not converge' if not results['xor']['converged'] else 'converged'} "
-               f"({results['xor']['correct']}/4 right)"]
-    return Section("Logic gates and the perceptron", md, files, summary, results)
+    w, b, epochs = np.zeros(x.shape[1]), 0.0, 0
+    for epochs in range(1, max_epochs + 1):  # noqa: B007 - the last value is used
+        errors = 0
+        for xi, yi in zip(x.astype(np.float64), y):
+            delta = yi - (1 if float(w @ xi) + b > 0 else 0)
+            if delta:
+                w, b, errors = w + lr * delta * xi, b + lr * delta, errors + 1
+        if errors == 0:
+            break
+    return {"epochs": epochs, "weights": w.tolist(), "bias": float(b),
+            "rule": rule_forms(w, b)[0]}

@@ -117,18 +117,23 @@ def has_matplotlib() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def _picture(out: Path, name: str, files: list[str], alt: str, draw: Callable) -> str:
+def _picture(out: Path, name: str, files: list[str], alt: str, draw: Callable,
+             lang: str = "en") -> str:
     """Save the Figure returned by ``draw()`` as ``name``; return its Markdown image link.
 
     Without matplotlib nothing is drawn, and a note takes the place of the picture, so that
     the tour still runs on a bare install.
     """
     if not has_matplotlib():
-        return (f"*(No picture of {alt.lower()}: matplotlib is not installed; "
-                f"`pip install 'badak[plot]'` adds it.)*")
+        from badak.i18n import translator
+
+        return translator(lang)("*(No picture of {alt}: matplotlib is not installed; `pip "
+                                "install 'badak[plot]'` adds it.)*").format(alt=alt.lower())
+    from badak.i18n import plot_context
     from badak.plots import save_figure
 
-    save_figure(draw(), out / name)
+    with plot_context(lang):
+        save_figure(draw(), out / name)
     files.append(name)
     return f"![{alt}]({name})"
 
@@ -156,3 +161,31 @@ def _timed(fn: Callable[..., Section], *args, **kwargs) -> Section:
     section = fn(*args, **kwargs)
     section.seconds = time.perf_counter() - start
     return section
+
+
+def _box(_: Callable[[str], str], note: str, fact: str) -> str:
+    """A "the note says / in fact" box: where the lecture note is wrong or imprecise."""
+    says, fact_word = _("The note says"), _("In fact")
+    return f"> **{says}:** {note}\n>\n> **{fact_word}:** {fact}"
+
+
+def _graph(out: Path, name: str, output, files: list[str], alt: str,
+           _: Callable[[str], str], lang: str = "en") -> tuple[str, bool]:
+    """Draw the graph of ``output`` with :func:`badak.viz.draw_graph` as ``name``.svg (its DOT
+    text as ``name``.dot); return (Markdown, whether a picture was rendered)."""
+    from badak.viz import GraphvizNotFoundError, draw_graph
+
+    drawing = draw_graph(output)
+    (out / f"{name}.dot").write_text(drawing.dot, encoding="utf-8")
+    files.append(f"{name}.dot")
+    try:
+        drawing.render(out / f"{name}.svg")
+    except (GraphvizNotFoundError, RuntimeError) as e:
+        # the renderer's own message is English: other languages get the gist
+        reason = (str(e).splitlines()[0] if lang == "en" else
+                  _("The graph could not be rendered (Graphviz's dot program is missing)."))
+        return (_("*No picture:* {reason} The graph is in [{name}.dot]({name}.dot) (Graphviz "
+                  "DOT text; paste it into any Graphviz viewer).").format(
+                    reason=reason, name=name), False)
+    files.append(f"{name}.svg")
+    return f"![{alt}]({name}.svg)", True

@@ -13,6 +13,7 @@ import numpy as np
 
 import badak
 from badak._validation import check_bool
+from badak.i18n import check_language, glossary, translator
 from badak.reference import CV_BATCH_SIZE, CV_EPOCHS, CV_FOLDS, FINAL_EPOCHS
 from badak.tour import report
 from badak.tour.activations import activation_atlas
@@ -39,7 +40,7 @@ _FULL = {"perceptron_epochs": 20, "gd_steps": 10, "xor_epochs": 100, "width": 10
 
 def run_tour(out_dir="badak-out", quick: bool = False, progress: bool = True,
              stream: TextIO | None = None,
-             on_section: Callable[[Section], None] | None = None) -> Path:
+             on_section: Callable[[Section], None] | None = None, lang: str = "en") -> Path:
     """Run every section of the lecture and write ``report.md`` with its pictures.
 
     Parameters
@@ -58,12 +59,17 @@ def run_tour(out_dir="badak-out", quick: bool = False, progress: bool = True,
     on_section : callable, optional
         Called with each :class:`Section` when it is done (the ``badak`` command prints their
         summaries).
+    lang : {'en', 'ko'}, default='en'
+        The language of the report, its pictures and the console summaries. The tour also
+        writes ``glossary.md``, the lecture's terms in Korean, English and badak.
 
     Returns
     -------
     pathlib.Path
         The path of ``report.md``.
     """
+    lang = check_language(lang)
+    _ = translator(lang)
     quick = check_bool("quick", quick)
     progress = check_bool("progress", progress)
     out = _out_dir(out_dir)
@@ -81,39 +87,67 @@ def run_tour(out_dir="badak-out", quick: bool = False, progress: bool = True,
             (diagnostics, {"width": cfg["width"], "epochs": cfg["dead_epochs"]}),
         ]
         for fn, kwargs in plan:
-            section = _timed(fn, out, **kwargs)
+            section = _timed(fn, out, lang=lang, **kwargs)
             sections.append(section)
             bar.advance(f"{section.title} ({section.seconds:.1f} s)")
             if on_section is not None:
                 on_section(section)
         section = _timed(boston_housing, out, folds=cfg["folds"], epochs=cfg["boston_epochs"],
                          batch_size=cfg["boston_batch"], final_epochs=cfg["final_epochs"],
-                         progress=bar)
+                         progress=bar, lang=lang)
         sections.append(section)
         if on_section is not None:
             on_section(section)
+    sections.append(glossary_section(out, lang=lang))
+    if on_section is not None:
+        on_section(sections[-1])
     total = time.perf_counter() - start
     report = out / "report.md"
-    report.write_text(_render_report(sections, quick, total, cfg), encoding="utf-8")
+    report.write_text(_render_report(sections, quick, total, cfg, lang), encoding="utf-8")
     return report
 
 
-def _render_report(sections: list[Section], quick: bool, seconds: float, cfg: dict) -> str:
-    graphviz = ("found" if shutil.which("dot") is not None else
-                "not found (pictures of graphs are left as DOT text)")
-    plotting = "found" if report.has_matplotlib() else "not installed (no pictures)"
-    mode = ("quick mode (tiny sizes: the numbers are not the lecture's; run `badak tour` "
-            "without --quick for them)" if quick else
-            f"full mode (Boston housing as in the notebook: {cfg['folds']} folds, "
-            f"{cfg['boston_epochs']} epochs at batch size {cfg['boston_batch']})")
+def glossary_section(out_dir, lang: str = "en") -> Section:
+    """The lecture's terms (한국어 ↔ English ↔ badak name) as ``glossary.md`` and a section."""
+    _ = translator(lang)
+    out = _out_dir(out_dir)
+    rows = [(e.ko, e.en, f"`{e.badak}`" if e.badak else "") for e in glossary()]
+    table = report._md_table(("한국어", "English", "badak"), rows)
+    title = _("Glossary: 한국어 ↔ English ↔ badak")
+    intro = _("""The terms of the lecture as the Korean edition of *Deep Learning from Scratch*
+(밑바닥부터 시작하는 딥러닝) uses them, with their English names and where they live in badak. The
+same table is in [glossary.md](glossary.md) and, for programs, in `badak/i18n/glossary.csv`
+(`badak.i18n.glossary()`).""")
+    (out / "glossary.md").write_text(f"# {title}\n\n{intro}\n\n{table}\n", encoding="utf-8")
+    return Section(title, intro + "\n\n" + table + "\n", ["glossary.md"],
+                   [_("glossary: {n} terms").format(n=len(rows))], {"terms": len(rows)})
+
+
+def _render_report(sections: list[Section], quick: bool, seconds: float, cfg: dict,
+                   lang: str = "en") -> str:
+    _ = translator(lang)
+    graphviz = (_("found") if shutil.which("dot") is not None else
+                _("not found (pictures of graphs are left as DOT text)"))
+    plotting = _("found") if report.has_matplotlib() else _("not installed (no pictures)")
+    mode = (_("quick mode (tiny sizes: the numbers are not the lecture's; run `badak tour` "
+              "without --quick for them)") if quick else
+            _("full mode (Boston housing as in the notebook: {folds} folds, {epochs} epochs at "
+              "batch size {batch})").format(folds=cfg["folds"], epochs=cfg["boston_epochs"],
+                                            batch=cfg["boston_batch"]))
+    command = "badak tour" + (" --quick" if quick else "") + (" --lang ko" if lang == "ko" else "")
     head = [
-        "# badak: the lecture, run",
+        _("# badak: the lecture, run"),
         "",
-        f"Made by `badak tour{' --quick' if quick else ''}` with badak {badak.__version__}, "
-        f"NumPy {np.__version__}, Python {platform.python_version()}, in {seconds:.0f} s, "
-        f"{mode}. Graphviz `dot`: {graphviz}; matplotlib: {plotting}.",
+        _("Made by `{command}` with badak {version}, NumPy {numpy}, Python {python}, in "
+          "{seconds:.0f} s, {mode}. Graphviz `dot`: {graphviz}; matplotlib: {plotting}.").format(
+            command=command, version=badak.__version__, numpy=np.__version__,
+            python=platform.python_version(), seconds=seconds, mode=mode, graphviz=graphviz,
+            plotting=plotting),
         "",
-        "## Contents",
+        _("Where the lecture note is wrong or imprecise, a box says what the note says and what "
+          "is in fact the case, with a measurement."),
+        "",
+        _("## Contents"),
         "",
     ]
     head += [f"{i}. [{s.title}](#{_anchor(s.title)}) ({s.seconds:.1f} s)"

@@ -5,27 +5,33 @@ from __future__ import annotations
 import argparse
 
 from badak.cli.arguments import output_dir, pictures_or_note
+from badak.i18n import N_
 
 NAME = "activations"
 HELP = "table of the activation functions and a picture of each with its derivative"
-DESCRIPTION = """Print the properties of every activation of the lecture (output range,
+DESCRIPTION = N_("""Print the properties of every activation of the lecture (output range,
 zero-centred, saturation, dying units, cost) and save a picture of each function with its
-derivative, computed by badak's backward pass, as activations.png in --out."""
+derivative, computed by badak's backward pass, as activations.png in --out.""")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from badak.cli.commands._lang import localize
+
+    _ = localize(parser, DESCRIPTION)
     parser.add_argument("--out", default="badak-out", metavar="DIR",
-                        help="folder for activations.png (default: ./badak-out)")
+                        help=_("folder for activations.png (default: ./badak-out)"))
 
 
 def run(args: argparse.Namespace) -> int:
     from badak import atlas
+    from badak.i18n import translator
 
+    _ = translator(args.lang)
     out = output_dir(args.out)
-    print(atlas.table("text"))
+    print(atlas.table("text", lang=args.lang))
     if not pictures_or_note():
         return 0
     path = out / "activations.png"
-    atlas.plot(path=path)
-    print(f"picture: {path}")
+    atlas.plot(path=path, lang=args.lang)
+    print(_("picture: {path}").format(path=path))
     return 0
