@@ -51,25 +51,27 @@ GOOD = {"data": "kinds.csv", "task": "classification", "features": ["u", "v"],
         "target": "kind", "classes": [3.0, 7.0], "mean": [0.0, 0.0], "scale": [1.0, 1.0]}
 
 BAD_METADATA = {
-    "a string": ("abc", "must be an object"),
-    "a list": ([1, 2], "must be an object"),
+    "a string": ("abc", "must be a JSON object; received str"),
+    "a list": ([1, 2], "must be a JSON object; received list"),
     "four classes for two outputs": ({**GOOD, "classes": [1, 2, 3, 4]},
                                      "one label for each of the model's 2 outputs"),
     "one column fed to both inputs": ({**GOOD, "features": ["u", "u"]}, "'u' twice"),
     "three features for two inputs": ({**GOOD, "features": ["u", "v", "kind"],
                                        "mean": None, "scale": None},
                                       "one column for each of the model's 2 inputs"),
-    "features not a list": ({**GOOD, "features": "uv"}, "features must be"),
-    "unknown task": ({**GOOD, "task": "ranking"}, "task must be"),
-    "mean of the wrong length": ({**GOOD, "mean": [0.0]}, "mean must be"),
-    "scale of strings": ({**GOOD, "scale": ["1", "1"]}, "scale must be"),
-    "zero scale": ({**GOOD, "scale": [0.0, 1.0]}, "non-zero"),
+    "features not a list": ({**GOOD, "features": "uv"}, "'features' must be a non-empty list"),
+    "unknown task": ({**GOOD, "task": "ranking"}, "'task' must be one of"),
+    "mean of the wrong length": ({**GOOD, "mean": [0.0]},
+                                 "'mean' must be a list of 2 finite numbers"),
+    "scale of strings": ({**GOOD, "scale": ["1", "1"]}, "'scale' must be a list of 2 positive"),
+    "zero scale": ({**GOOD, "scale": [0.0, 1.0]}, "positive finite numbers"),
     "mean without scale": ({**GOOD, "scale": None}, "both null"),
-    "classes of mixed types": ({**GOOD, "classes": [3, "seven"]}, "classes must be"),
+    "classes of mixed types": ({**GOOD, "classes": [3, "seven"]},
+                               "'classes' must be a list of at least 2"),
     "duplicate classes": ({**GOOD, "classes": [3, 3]}, "distinct labels"),
     "regression of two outputs": ({**GOOD, "task": "regression", "classes": None},
                                   "for a model of 2 outputs"),
-    "target not a string": ({**GOOD, "target": 5}, "target must be a string"),
+    "target not a string": ({**GOOD, "target": 5}, "'target' must be a string"),
 }
 
 
@@ -87,6 +89,31 @@ def test_wellformed_metadata_predicts(capsys, in_tmp, two_feature_csv):
     code, out, err = run(capsys, "predict", "m.npz", "--data", str(two_feature_csv))
     assert code == 0, err
     assert out.splitlines()[0] == "prediction,p_3,p_7"
+
+
+def test_a_model_trained_on_word_labels_validates_and_predicts_words(capsys, in_tmp):
+    # the one validator (badak.persistence.validated_cli_metadata) accepts what badak train
+    # writes for a target column of words, and badak predict answers in those words
+    from badak.persistence import load_checkpoint, validated_cli_metadata
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(40, 2))
+    words = np.where(x[:, 0] > 0, "dog", "cat")
+    rows = "\n".join(f"{a:.4f},{b:.4f},{w}" for (a, b), w in zip(x, words))
+    (in_tmp / "pets.csv").write_text("u,v,kind\n" + rows + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "train", "--data", "pets.csv", "--target", "kind", "--epochs",
+                       "60", "--lr", "0.05", "--hidden", "8", "--save", "pets.npz", "-q")
+    assert code == 0, err
+    checkpoint = load_checkpoint("pets.npz")
+    meta = validated_cli_metadata(checkpoint.model, checkpoint.metadata, "pets.npz")
+    assert meta["classes"] == ["cat", "dog"] and meta["features"] == ["u", "v"]
+    code, out, err = run(capsys, "predict", "pets.npz", "--data", "pets.csv")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "prediction,p_cat,p_dog"
+    predicted = [line.split(",")[0] for line in lines[1:]]
+    assert set(predicted) == {"cat", "dog"}
+    assert np.mean(np.array(predicted) == words) >= 0.9, predicted
 
 
 # ---------------------------------------------------------------- row 7: not regular files

@@ -284,17 +284,38 @@ def test_valid_cli_metadata_is_returned(tmp_path, rng):
     assert validated_cli_metadata(model, {}, path) == {}
 
 
+def test_cli_metadata_with_word_classes_is_returned_as_words(tmp_path, rng):
+    # badak train stores the labels of a target column of words as they are (issue 11 item 10)
+    meta = _cli_meta(classes=["cat", "dog"])
+    model, metadata, path = _saved_classifier(tmp_path, rng, meta)
+    assert validated_cli_metadata(model, metadata, path) == meta
+    # integer labels come back as floats, the form badak train stores
+    model, metadata, path = _saved_classifier(tmp_path, rng, _cli_meta(classes=[3, 7]))
+    assert validated_cli_metadata(model, metadata, path)["classes"] == [3.0, 7.0]
+
+
 @pytest.mark.parametrize("meta, match", [
     ("abc", "'badak_cli' metadata entry must be a JSON object; received str"),
-    (_cli_meta(classes=[0, 1, 2, 3]), "lists 4 classes, but the model has 2 outputs"),
+    (_cli_meta(classes=[0, 1, 2, 3]),
+     r"'classes' must be one label for each of the model's 2 outputs; received 4 labels"),
     (_cli_meta(features=["a"], mean=[0.0], scale=[1.0]),
-     "lists 1 feature.*, but the model takes 2 inputs"),
+     r"'features' must be one column for each of the model's 2 inputs; received 1 column "),
     (_cli_meta(features=["a", "a"]), "non-empty list of distinct column names"),
     (_cli_meta(task="clustering"), "'task' must be one of"),
     (_cli_meta(scale=[0.0, 1.0]), "'scale' must be a list of 2 positive finite numbers"),
-    (_cli_meta(mean=None), "both 'mean' and 'scale', or neither"),
+    (_cli_meta(mean=None), "'mean' and 'scale' must be both null or both lists"),
     (_cli_meta(task="regression"), "'classes' must be null for a regression"),
     ({"task": "regression"}, "it lacks"),
+    # what badak train never writes, refused as badak predict has always refused it
+    (_cli_meta(features=["a", "y"]), "without the target 'y'"),
+    (_cli_meta(features=["a", ""]), "'features' must be a non-empty list of distinct column"),
+    (_cli_meta(classes=[0, "one"]), "all finite numbers or all non-empty words"),
+    (_cli_meta(classes=["cat", ""]), "all finite numbers or all non-empty words"),
+    (_cli_meta(classes=["cat", "cat"]), "'classes' must be distinct labels"),
+    (_cli_meta(classes=[True, False]), "all finite numbers or all non-empty words"),
+    (_cli_meta(target=None), "'target' must be a string; received None"),
+    (_cli_meta(task="regression", classes=None), "'task' must be 'classification' for a model "
+                                                 "of 2 outputs"),
 ])
 def test_cli_metadata_that_does_not_fit_the_model_is_refused(tmp_path, rng, meta, match):
     model, metadata, path = _saved_classifier(tmp_path, rng, meta)

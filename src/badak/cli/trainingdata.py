@@ -19,7 +19,7 @@ import numpy as np
 
 from badak.cli.arguments import UserError
 from badak.cli.csvfile import Table, read_table
-from badak.cli.metadata import METADATA_KEY
+from badak.persistence.cli_metadata import METADATA_KEY
 
 __all__ = ["BUILTIN", "METADATA_KEY", "TrainingData", "load_training_data", "preprocess"]
 

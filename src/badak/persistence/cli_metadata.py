@@ -1,13 +1,21 @@
 """The preprocessing description that ``badak train`` stores with a model, checked before use.
 
 ``badak train`` saves, under ``metadata["badak_cli"]``, what ``badak predict`` needs to reuse the
-model: the task, the feature column names, the target name, the original class labels and the
-standardization ``(x - mean) / scale``. A file edited by hand (or written by
-``badak.save(model, path, metadata={"badak_cli": ...})``) may hold anything there, and a wrong
-entry would not fail loudly: four class labels for a model with two outputs, or one feature name
-for a model with two inputs (the column fed to both), predict wrongly with no error.
-:func:`validated_cli_metadata` checks every field's type and checks the entry against the model
-(feature count against its inputs, class count against its outputs) before anything uses it.
+model::
+
+    {"data": "houses.csv", "task": "regression" | "classification",
+     "features": ["a", "b"],                      # distinct CSV columns, one per model input
+     "target": "price",                           # not one of the features
+     "classes": null | [3.0, 7.0] | ["cat", "dog"],   # classification: one per model output
+     "mean": null | [..], "scale": null | [..]}   # (x - mean) / scale, one per feature
+
+A file edited by hand (or written by ``badak.save(model, path, metadata={"badak_cli": ...})``)
+may hold anything there, and a wrong entry would not fail loudly: four class labels for a model
+with two outputs, or one feature name for a model with two inputs (the column fed to both),
+predict wrongly with no error. :func:`validated_cli_metadata` checks every field's type and
+checks the entry against the model (feature count against its inputs, class count against its
+outputs) before anything uses it; ``badak predict`` calls it, so the library and the command
+refuse the same entries with the same messages.
 """
 
 from __future__ import annotations
@@ -17,38 +25,56 @@ import os
 
 from badak.persistence.archive import ModelFileError
 
-CLI_METADATA_KEY = "badak_cli"
+__all__ = ["METADATA_KEY", "TASKS", "model_io_sizes", "validated_cli_metadata"]
+
+METADATA_KEY = "badak_cli"
 TASKS = ("classification", "regression")
+KEYS = ("data", "task", "features", "target", "classes", "mean", "scale")
 
 
 def _edge_width(model, attribute: str, first: bool) -> int | None:
-    """``in_features`` of the first layer (``first``) or ``out_features`` of the last one."""
+    """``in_features`` of the first layer (``first``) or ``out_features`` of the last one.
+
+    Only containers that run their children in order (``Sequential`` and its subclasses, such
+    as ``MLP``) are walked, so a custom module whose layers were registered in another order than
+    they run gives None (unknown) rather than a wrong width. Layers without ``out_features``
+    after the last sized one (activations, dropout) keep the width.
+    """
     layer = model
     while not hasattr(layer, attribute):
         children = list(getattr(layer, "_modules", {}).values())
+        if not children or not hasattr(layer, "__getitem__"):   # Sequential-like only
+            return None
         if first:
-            if not children or not hasattr(layer, "__getitem__"):   # Sequential-like only
-                return None
             layer = children[0]
         else:
             sized = [m for m in children if any(hasattr(x, "out_features") for x in m.modules())]
-            if not sized or not hasattr(layer, "__getitem__"):
+            if not sized:
                 return None
             layer = sized[-1]
     value = getattr(layer, attribute)
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _numbers(value, name: str, length: int, where: str, positive: bool = False) -> list[float]:
-    ok = isinstance(value, list) and len(value) == length and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        and (v > 0 if positive else True) for v in value)
-    if not ok:
-        kind = "positive finite numbers" if positive else "finite numbers"
-        raise ModelFileError(f"{where}: its {CLI_METADATA_KEY!r} metadata entry {name!r} must be "
-                             f"a list of {length} {kind} (one per feature); received "
-                             f"{str(value)[:200]}")
-    return [float(v) for v in value]
+def model_io_sizes(model) -> tuple[int | None, int | None]:
+    """``(inputs, outputs)``: the model's first layer's ``in_features`` and its last layer's
+    ``out_features``, each None where the model's structure does not tell it."""
+    return _edge_width(model, "in_features", first=True), \
+        _edge_width(model, "out_features", first=False)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _counted(values: list, noun: str) -> str:
+    """``'3 columns ['u', 'v', 'w']'``: how many, and which."""
+    return f"{len(values)} {noun}{'' if len(values) == 1 else 's'} {_shown(values)}"
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def validated_cli_metadata(model, metadata: dict, path: str | os.PathLike) -> dict:
@@ -67,74 +93,95 @@ def validated_cli_metadata(model, metadata: dict, path: str | os.PathLike) -> di
     -------
     dict
         ``{"data": str, "task": "classification" | "regression", "features": [str, ...],
-        "target": str, "classes": [float, ...] or None, "mean": [float, ...] or None,
-        "scale": [float, ...] or None}`` (and any further keys, unchecked), every field checked:
-        distinct feature names, as many as the model's first layer takes; for classification at
-        least two distinct class labels, as many as the model's outputs; for regression no
-        classes and one output; ``mean`` and ``scale`` both given (finite, ``scale`` positive,
-        one per feature) or both None.
+        "target": str, "classes": [float, ...] or [str, ...] or None, "mean": [float, ...] or
+        None, "scale": [float, ...] or None}`` (and any further keys, unchecked), every field
+        checked: distinct non-empty feature names without the target, as many as the model's
+        first layer takes; for classification at least two distinct class labels, all finite
+        numbers (returned as floats) or all non-empty words (as strings), as many as the
+        model's outputs; for regression no classes and one output; ``mean`` and ``scale`` both
+        given (finite, ``scale`` positive, one per feature) or both None. A width the model's
+        structure does not tell (see :func:`model_io_sizes`) is not checked.
 
     Raises
     ------
     ModelFileError
-        If the entry is malformed or does not fit the model; the message says what is wrong.
+        If the entry is malformed or does not fit the model; the message names the field, what
+        was expected and what was received.
     """
     where = os.fspath(path)
     if not isinstance(metadata, dict):
         raise ModelFileError(f"{where}: its metadata must be a JSON object; received "
                              f"{type(metadata).__name__}")
-    meta = metadata.get(CLI_METADATA_KEY)
+    meta = metadata.get(METADATA_KEY)
     if meta is None:
         return {}
-    prefix = f"{where}: its {CLI_METADATA_KEY!r} metadata entry"
     if not isinstance(meta, dict):
-        raise ModelFileError(f"{prefix} must be a JSON object; received "
-                             f"{type(meta).__name__} {str(meta)[:100]!r}")
-    expected = {"data", "task", "features", "target", "classes", "mean", "scale"}
-    if not expected <= set(meta):
-        raise ModelFileError(f"{prefix} must have the keys {sorted(expected)}; it lacks "
-                             f"{sorted(expected - set(meta))}")
+        raise ModelFileError(f"{where}: its {METADATA_KEY!r} metadata entry must be a JSON "
+                             f"object; received {type(meta).__name__} {_shown(meta)}")
+
+    def bad(field: str, expected: str, received: str) -> ModelFileError:
+        return ModelFileError(f"{where}: in its {METADATA_KEY!r} metadata entry, {field} must "
+                              f"be {expected}; received {received}")
+
+    lacking = [k for k in KEYS if k not in meta]
+    if lacking:
+        raise ModelFileError(f"{where}: its {METADATA_KEY!r} metadata entry must have the keys "
+                             f"{list(KEYS)}; it lacks {lacking}")
+    for field in ("data", "target"):
+        if not isinstance(meta[field], str):
+            raise bad(repr(field), "a string", _shown(meta[field]))
     task, features, target = meta["task"], meta["features"], meta["target"]
     if task not in TASKS:
-        raise ModelFileError(f"{prefix} 'task' must be one of {list(TASKS)}; received {task!r}")
-    if not isinstance(meta["data"], str) or not isinstance(target, str):
-        raise ModelFileError(f"{prefix} 'data' and 'target' must be strings; received "
-                             f"{meta['data']!r} and {target!r}")
+        raise bad("'task'", f"one of {list(TASKS)}", _shown(task))
+
+    names = "a non-empty list of distinct column names"
     if not (isinstance(features, list) and features
-            and all(isinstance(f, str) for f in features)
-            and len(set(features)) == len(features)) or target in features:
-        raise ModelFileError(f"{prefix} 'features' must be a non-empty list of distinct column "
-                             f"names, without the target {target!r}; received "
-                             f"{str(features)[:200]}")
-    n_in = _edge_width(model, "in_features", first=True)
-    if n_in is not None and n_in != len(features):
-        raise ModelFileError(f"{prefix} lists {len(features)} feature(s), but the model takes "
-                             f"{n_in} inputs")
-    n_out = _edge_width(model, "out_features", first=False)
-    classes = meta["classes"]
-    if task == "classification":
-        if not (isinstance(classes, list) and len(classes) >= 2 and all(
-                isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c)
-                for c in classes) and len(set(classes)) == len(classes)):
-            raise ModelFileError(f"{prefix} 'classes' must list at least two distinct finite "
-                                 f"class labels for a classification; received "
-                                 f"{str(classes)[:200]}")
-        if n_out is not None and n_out != len(classes):
-            raise ModelFileError(f"{prefix} lists {len(classes)} classes, but the model has "
-                                 f"{n_out} outputs")
-        classes = [float(c) for c in classes]
-    else:
-        if classes is not None:
-            raise ModelFileError(f"{prefix} 'classes' must be null for a regression; received "
-                                 f"{str(classes)[:200]}")
-        if n_out is not None and n_out != 1:
-            raise ModelFileError(f"{prefix} says regression (one output), but the model has "
-                                 f"{n_out} outputs")
+            and all(isinstance(f, str) and f for f in features)):
+        raise bad("'features'", names, _shown(features))
+    seen: set[str] = set()
+    twice = next((f for f in features if f in seen or seen.add(f)), None)
+    if twice is not None:
+        raise bad("'features'", names, f"{twice!r} twice")
+    n_in, n_out = model_io_sizes(model)
+    if n_in is not None and len(features) != n_in:
+        raise bad("'features'", f"one column for each of the model's {n_in} inputs",
+                  _counted(features, "column"))
+    if target in features:
+        raise bad("'features'", f"the columns to learn from, without the target {target!r}",
+                  _shown(features))
+
     mean, scale = meta["mean"], meta["scale"]
     if (mean is None) != (scale is None):
-        raise ModelFileError(f"{prefix} must give both 'mean' and 'scale', or neither")
+        raise bad("'mean' and 'scale'", "both null or both lists",
+                  f"mean={_shown(mean)}, scale={_shown(scale)}")
     if mean is not None:
-        mean = _numbers(mean, "mean", len(features), where)
-        scale = _numbers(scale, "scale", len(features), where, positive=True)
+        n = len(features)
+        for field, values, kind in (("mean", mean, "finite numbers"),
+                                    ("scale", scale, "positive finite numbers")):
+            if not (isinstance(values, list) and len(values) == n
+                    and all(_is_number(v) and (field == "mean" or v > 0) for v in values)):
+                raise bad(repr(field), f"a list of {n} {kind} (one per feature)",
+                          _shown(values))
+        mean, scale = [float(v) for v in mean], [float(v) for v in scale]
+
+    classes = meta["classes"]
+    if task == "regression":
+        if classes is not None:
+            raise bad("'classes'", "null for a regression", _shown(classes))
+        if n_out is not None and n_out != 1:
+            raise bad("'task'", f"'classification' for a model of {n_out} outputs (a "
+                                f"regression has one)", _shown(task))
+    else:
+        numbers = isinstance(classes, list) and all(_is_number(c) for c in classes)
+        words = isinstance(classes, list) and all(isinstance(c, str) and c for c in classes)
+        if not (isinstance(classes, list) and len(classes) >= 2 and (numbers or words)):
+            raise bad("'classes'", "a list of at least 2 class labels for a classification, "
+                                   "all finite numbers or all non-empty words", _shown(classes))
+        if len(set(classes)) != len(classes):
+            raise bad("'classes'", "distinct labels", _shown(classes))
+        if n_out is not None and len(classes) != n_out:
+            raise bad("'classes'", f"one label for each of the model's {n_out} outputs",
+                      _counted(classes, "label"))
+        classes = [float(c) for c in classes] if numbers else list(classes)
     return {**meta, "task": task, "features": list(features), "classes": classes,
             "mean": mean, "scale": scale}

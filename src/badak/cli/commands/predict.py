@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 import numpy as np
@@ -54,9 +53,9 @@ def _select_columns(table, meta: dict, n_in: int | None) -> np.ndarray:
 
 def run(args: argparse.Namespace) -> int:
     from badak.cli.csvfile import read_table, write_csv
-    from badak.cli.metadata import METADATA_KEY, check_cli_metadata, model_io_sizes
     from badak.cli.trainingdata import preprocess
-    from badak.persistence import load_checkpoint
+    from badak.persistence import load_checkpoint, validated_cli_metadata
+    from badak.persistence.cli_metadata import model_io_sizes
     from badak.training import predict
 
     model_path = existing_file(args.model, "the model file")
@@ -68,9 +67,10 @@ def run(args: argparse.Namespace) -> int:
     table = read_table(data_path)
     checkpoint = load_checkpoint(model_path)
     model = checkpoint.model
-    n_in, n_out = model_io_sizes(model)
-    meta = checkpoint.metadata.get(METADATA_KEY)
-    meta = {} if meta is None else check_cli_metadata(meta, n_in, n_out, os.fspath(model_path))
+    # a malformed 'badak_cli' entry is a ModelFileError, which main() prints as one line
+    # 'badak: error: ...' with exit code 2, like every other fault of the file
+    meta = validated_cli_metadata(model, checkpoint.metadata, model_path)
+    n_in, _ = model_io_sizes(model)
     x = preprocess(meta, _select_columns(table, meta, n_in))
     out = predict(model, x)                                   # (N, outputs)
     out = out.reshape(len(out), -1)
