@@ -183,7 +183,7 @@ passes the upstream gradient times its local gradient (the *other* input) to eac
         tr.to_markdown(),
         _("""So a rise of the apple price by 1 raises the total by {apple:.4g}, one more apple adds
 {count:.4g}, and the tax rate weighs {tax:.4g}.""").format(**grads),
-        apple_pic + " " + _("The DOT text is also saved as [apple.dot](apple.dot)."),
+        apple_pic,
         _("""**Apples and oranges** (Saito §5.4): 2 apples at 100 and 3 oranges at 150, tax 1.1.
 The addition node adds the two subtotals (650), the tax node multiplies: total {total:.4g}.
 One backward pass gives every gradient at once:""").format(total=fruit_total) + "\n\n" +

@@ -188,4 +188,5 @@ def _graph(out: Path, name: str, output, files: list[str], alt: str,
                   "DOT text; paste it into any Graphviz viewer).").format(
                     reason=reason, name=name), False)
     files.append(f"{name}.svg")
-    return f"![{alt}]({name}.svg)", True
+    dot_link = _("The DOT text is also saved as [{name}.dot]({name}.dot).").format(name=name)
+    return f"![{alt}]({name}.svg) {dot_link}", True
