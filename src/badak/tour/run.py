@@ -127,7 +127,7 @@ def _render_report(sections: list[Section], quick: bool, seconds: float, cfg: di
                    lang: str = "en") -> str:
     _ = translator(lang)
     graphviz = (_("found") if shutil.which("dot") is not None else
-                _("not found (pictures of graphs are left as DOT text)"))
+                _("not found (graphs drawn by badak's own layout)"))
     plotting = _("found") if report.has_matplotlib() else _("not installed (no pictures)")
     mode = (_("quick mode (tiny sizes: the numbers are not the lecture's; run `badak tour` "
               "without --quick for them)") if quick else
