@@ -76,7 +76,7 @@ def page(browser, server):
     pg.on("console", lambda m: problems.append(m.text) if m.type == "error" and
           "400" not in m.text and "404" not in m.text else None)
     pg.on("pageerror", lambda e: problems.append(str(e)))
-    pg.set_default_timeout(10000)
+    pg.set_default_timeout(30000)   # generous: a loaded CI machine trains slower
     pg.server = server
     yield pg
     context.close()
