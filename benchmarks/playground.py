@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
-import threading
+import sys
 import time
-import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from playground_server import serving_playground  # noqa: E402  (shared with the browser test)
 
 SETUPS = [
     ("default: x1,x2 -> 4 -> 2, 250 training points", "/?dataset=circle", 30, 15),
@@ -30,52 +32,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from badak.playground.app import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/api/i18n", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True,
-                                        args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1200, "height": 900}, bypass_csp=True)
-            print(f"{'setup':48s} {'epochs/s':>9s} {'redraws/s':>10s}  target")
-            for name, path, epochs_target, redraw_target in SETUPS:
-                page.goto(url + path)
-                page.wait_for_function("window.playground && window.playground.state()")
-                page.get_by_test_id("play").click()
-                page.wait_for_timeout(500)  # warm up
-                e0 = page.evaluate("window.playground.state().epoch")
-                r0 = page.evaluate("window.playground.renders()")
-                t0 = time.perf_counter()
-                page.wait_for_timeout(args.seconds * 1000)
-                e1 = page.evaluate("window.playground.state().epoch")
-                r1 = page.evaluate("window.playground.renders()")
-                dt = time.perf_counter() - t0
-                page.get_by_test_id("play").click()
-                target = f">= {epochs_target} epochs/s" + (
-                    f", >= {redraw_target} redraws/s" if redraw_target else "")
-                print(f"{name:48s} {(e1 - e0) / dt:9.1f} {(r1 - r0) / dt:10.1f}  {target}")
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving_playground() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                    args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900}, bypass_csp=True)
+        print(f"{'setup':48s} {'epochs/s':>9s} {'redraws/s':>10s}  target")
+        for name, path, epochs_target, redraw_target in SETUPS:
+            page.goto(url + path)
+            page.wait_for_function("window.playground && window.playground.state()")
+            page.get_by_test_id("play").click()
+            page.wait_for_timeout(500)  # warm up
+            e0 = page.evaluate("window.playground.state().epoch")
+            r0 = page.evaluate("window.playground.renders()")
+            t0 = time.perf_counter()
+            page.wait_for_timeout(args.seconds * 1000)
+            e1 = page.evaluate("window.playground.state().epoch")
+            r1 = page.evaluate("window.playground.renders()")
+            dt = time.perf_counter() - t0
+            page.get_by_test_id("play").click()
+            target = f">= {epochs_target} epochs/s" + (
+                f", >= {redraw_target} redraws/s" if redraw_target else "")
+            print(f"{name:48s} {(e1 - e0) / dt:9.1f} {(r1 - r0) / dt:10.1f}  {target}")
+        browser.close()
 
 
 if __name__ == "__main__":

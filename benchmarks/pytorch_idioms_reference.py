@@ -9,19 +9,14 @@ The inputs are the same NumPy arrays the test builds (seeded generators), in flo
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import torch
 
-
-def data():
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((8, 3)).astype(np.float32)
-    y = rng.standard_normal((8, 1)).astype(np.float32)
-    w1 = (rng.standard_normal((3, 4)) * 0.5).astype(np.float32)
-    b1 = np.zeros(4, np.float32)
-    w2 = (rng.standard_normal((4, 1)) * 0.5).astype(np.float32)
-    b2 = np.zeros(1, np.float32)
-    return x, y, [w1, b1, w2, b2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from pytorch_idioms_data import data  # noqa: E402  (the test's inputs, the same arrays)
 
 
 def manual_sgd():

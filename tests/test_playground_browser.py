@@ -6,12 +6,10 @@ request to any host but the local server (requests elsewhere are intercepted and
 """
 
 import shutil
-import socket
-import threading
-import time
-import urllib.request
 
 import pytest
+
+from playground_server import serving_playground
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytest.importorskip("uvicorn")
@@ -21,33 +19,10 @@ if CHROMIUM is None:
                 allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    import uvicorn
-
-    from badak.playground.app import create_app
-
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/api/i18n", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield url
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving_playground() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

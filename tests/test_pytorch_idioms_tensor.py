@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import badak
+from pytorch_idioms_data import data as _data
 
 # ---- the numbers from benchmarks/pytorch_idioms_reference.py (torch 2.13.0+cpu)
 SGD_LOSSES = [0.9309141039848328, 0.698955237865448, 0.5639564990997314, 0.4803939461708069,
@@ -43,17 +44,6 @@ VIEW_GRADS = (
 IN_PLACE = {"x_grad": [1.0, -2.0, 4.0], "v_grad": [3.0, 2.0, 10.0],
             "leaf_error": "a leaf Variable that requires grad is being used in an in-place "
                           "operation."}
-
-
-def _data():
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((8, 3)).astype(np.float32)
-    y = rng.standard_normal((8, 1)).astype(np.float32)
-    w1 = (rng.standard_normal((3, 4)) * 0.5).astype(np.float32)
-    b1 = np.zeros(4, np.float32)
-    w2 = (rng.standard_normal((4, 1)) * 0.5).astype(np.float32)
-    b2 = np.zeros(1, np.float32)
-    return x, y, [w1, b1, w2, b2]
 
 
 def test_manual_sgd_with_p_minus_equals_under_no_grad_matches_pytorch():

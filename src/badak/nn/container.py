@@ -17,8 +17,43 @@ from badak.nn.module import Module
 from badak.nn.registry import module_from_config, module_to_config, register_module
 
 
+class _Numbered(Module):
+    """What Sequential and ModuleList share: sub-modules numbered '0', '1', ... in order,
+    reached by ``len``, iteration and an index or a slice. ``_noun`` names one of them in errors;
+    ``_sliced`` builds the container that a slice returns."""
+
+    _noun = "module"
+
+    def _append(self, module: Module):
+        if not isinstance(module, Module):
+            raise TypeError(f"{self._noun} {len(self._modules)} must be a badak.nn.Module; "
+                            f"received {type(module).__name__} {module!r}")
+        setattr(self, str(len(self._modules)), module)
+        return self
+
+    def _sliced(self, modules: list[Module]) -> Module:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(list(self._modules.values()))
+
+    def __getitem__(self, index):
+        items = list(self._modules.values())
+        if isinstance(index, slice):
+            return self._sliced(items[index])
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"index must be an int or a slice; received {type(index).__name__}")
+        if not -len(items) <= index < len(items):
+            raise IndexError(f"index {index} is out of range for a {type(self).__name__} of "
+                             f"{len(items)} {self._noun}s")
+        return items[index]
+
+
 @register_module
-class Sequential(Module):
+class Sequential(_Numbered):
     """A chain of modules: ``forward(x) = layers[-1](... layers[1](layers[0](x)))``.
 
     Parameters
@@ -44,6 +79,7 @@ class Sequential(Module):
     """
 
     fuse = True
+    _noun = "layer"
 
     def __init__(self, *layers: Module) -> None:
         super().__init__()
@@ -68,28 +104,10 @@ class Sequential(Module):
 
     def append(self, layer: Module) -> Sequential:
         """Add ``layer`` at the end; returns ``self``."""
-        if not isinstance(layer, Module):
-            raise TypeError(f"layer {len(self._modules)} must be a badak.nn.Module; received "
-                            f"{type(layer).__name__} {layer!r}")
-        setattr(self, str(len(self._modules)), layer)
-        return self
+        return self._append(layer)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(list(self._modules.values()))
-
-    def __getitem__(self, index):
-        layers = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(*layers[index])
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"index must be an int or a slice; received {type(index).__name__}")
-        if not -len(layers) <= index < len(layers):
-            raise IndexError(f"index {index} is out of range for a {type(self).__name__} of "
-                             f"{len(layers)} layers")
-        return layers[index]
+    def _sliced(self, layers: list[Module]) -> Sequential:
+        return Sequential(*layers)
 
     def forward(self, x):
         if not self.fuse:
@@ -135,7 +153,7 @@ def _check_name(name, what: str) -> str:
 
 
 @register_module
-class ModuleList(Module):
+class ModuleList(_Numbered):
     """A list of modules, registered as sub-modules '0', '1', ... (PyTorch's ``ModuleList``).
 
     Holding layers in a plain Python list would hide them from ``parameters()``, the optimizer
@@ -154,11 +172,7 @@ class ModuleList(Module):
 
     def append(self, module: Module) -> ModuleList:
         """Add ``module`` at the end; returns ``self``."""
-        if not isinstance(module, Module):
-            raise TypeError(f"module {len(self._modules)} must be a badak.nn.Module; received "
-                            f"{type(module).__name__}")
-        setattr(self, str(len(self._modules)), module)
-        return self
+        return self._append(module)
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         """Append every module of ``modules``; returns ``self``."""
@@ -169,22 +183,8 @@ class ModuleList(Module):
             self.append(m)
         return self
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(list(self._modules.values()))
-
-    def __getitem__(self, index):
-        items = list(self._modules.values())
-        if isinstance(index, slice):
-            return ModuleList(items[index])
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"index must be an int or a slice; received {type(index).__name__}")
-        if not -len(items) <= index < len(items):
-            raise IndexError(f"index {index} is out of range for a ModuleList of {len(items)} "
-                             f"modules")
-        return items[index]
+    def _sliced(self, modules: list[Module]) -> ModuleList:
+        return ModuleList(modules)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward: call its modules in your own "

@@ -33,6 +33,13 @@ def _weights(name: str, value):
     return arr.astype(np.float64)
 
 
+def _ignore_index(value) -> int:
+    """The target value whose samples are left out (CrossEntropyLoss, NLLLoss), as an int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"ignore_index must be an integer; received ignore_index={value!r}")
+    return int(value)
+
+
 def _listed(arr):
     return None if arr is None else arr.tolist()
 
@@ -112,10 +119,7 @@ class CrossEntropyLoss(_Loss):
                  label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
         self.weight = _weights("weight", weight)
-        if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-            raise TypeError(f"ignore_index must be an integer; received ignore_index="
-                            f"{ignore_index!r}")
-        self.ignore_index = int(ignore_index)
+        self.ignore_index = _ignore_index(ignore_index)
         self.label_smoothing = check_number("label_smoothing", label_smoothing, low=0.0,
                                             high=1.0)
 
@@ -139,10 +143,7 @@ class NLLLoss(_Loss):
     def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.weight = _weights("weight", weight)
-        if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-            raise TypeError(f"ignore_index must be an integer; received ignore_index="
-                            f"{ignore_index!r}")
-        self.ignore_index = int(ignore_index)
+        self.ignore_index = _ignore_index(ignore_index)
 
     def forward(self, prediction, target) -> Tensor:
         return F.nll_loss(prediction, target, weight=self.weight,

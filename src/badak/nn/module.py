@@ -318,11 +318,16 @@ class Module:
         yielded once, under the first name it is found by."""
         seen: set[int] = set()
         for mod_name, m in self.named_modules():
-            for p_name, p in m._parameters.items():
-                if p is None or id(p) in seen:
-                    continue
-                seen.add(id(p))
-                yield (f"{mod_name}.{p_name}" if mod_name else p_name), p
+            yield from m._own_parameters(mod_name, seen)
+
+    def _own_parameters(self, prefix: str, seen: set[int]) -> Iterator[tuple[str, Parameter]]:
+        """This module's own parameters not yet in ``seen`` (ids; added to it), named under
+        ``prefix`` (shared by :meth:`named_parameters` and :meth:`state_dict`)."""
+        for name, p in self._parameters.items():
+            if p is None or id(p) in seen:
+                continue
+            seen.add(id(p))
+            yield (f"{prefix}.{name}" if prefix else name), p
 
     def parameters(self) -> Iterator[Parameter]:
         """Yield every parameter of the model once (what an optimizer updates)."""
@@ -375,11 +380,7 @@ class Module:
     def _state_items(self) -> Iterator[tuple[str, Tensor]]:
         seen: set[int] = set()
         for mod_name, m in self.named_modules():
-            for p_name, p in m._parameters.items():
-                if p is None or id(p) in seen:
-                    continue
-                seen.add(id(p))
-                yield (f"{mod_name}.{p_name}" if mod_name else p_name), p
+            yield from m._own_parameters(mod_name, seen)
             for b_name, b in m._buffers.items():
                 if b is not None and b_name not in m._non_persistent:
                     yield (f"{mod_name}.{b_name}" if mod_name else b_name), b

@@ -85,12 +85,27 @@ class Adam(Optimizer):
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         checked = super()._check_hyperparameters(hp)
-        for name in ("beta1", "beta2"):
-            checked[name] = check_number(name, hp[name], low=0.0, high=1.0,
-                                         high_inclusive=False)
+        checked.update(self._check_betas(hp))
         checked["eps"] = check_positive("eps", hp["eps"])
         checked["weight_decay"] = check_number("weight_decay", hp["weight_decay"], low=0.0)
         return checked
+
+    def _check_betas(self, hp: dict[str, object]) -> dict[str, object]:
+        """The checked decays of the two moments (Keras' names: ``beta1``, ``beta2``)."""
+        return {name: check_number(name, hp[name], low=0.0, high=1.0, high_inclusive=False)
+                for name in ("beta1", "beta2")}
+
+    def _moments(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], b1: float,
+                 b2: float) -> tuple[np.ndarray, np.ndarray]:
+        """Update the moments ``m`` and ``v`` of ``state`` with the gradient ``g``, in place."""
+        dtype = p.dtype.type
+        m = self._buffer(state, "m", p)
+        v = self._buffer(state, "v", p)
+        m *= dtype(b1)                       # m = b1 m + (1 - b1) g, in place
+        m += dtype(1.0 - b1) * g
+        v *= dtype(b2)                       # v = b2 v + (1 - b2) g^2, in place
+        v += dtype(1.0 - b2) * (g * g)
+        return m, v
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         dtype = p.dtype.type
@@ -98,12 +113,7 @@ class Adam(Optimizer):
             g = g + dtype(self.weight_decay) * p
         t = self.step_count
         b1, b2 = self.beta1, self.beta2
-        m = self._buffer(state, "m", p)
-        v = self._buffer(state, "v", p)
-        m *= dtype(b1)                       # m = b1 m + (1 - b1) g, in place
-        m += dtype(1.0 - b1) * g
-        v *= dtype(b2)                       # v = b2 v + (1 - b2) g^2, in place
-        v += dtype(1.0 - b2) * (g * g)
+        m, v = self._moments(p, g, state, b1, b2)
         lr_t = self.lr * math.sqrt(1.0 - b2 ** t) / (1.0 - b1 ** t)  # in float64, then cast
         step = xp.sqrt(v)                    # lr_t m / (sqrt(v) + eps), in one temporary
         step += dtype(self.eps)

@@ -17,14 +17,18 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from badak._validation import check_number, check_positive
+from badak._validation import check_number
 from badak.backend import xp
+from badak.optim.adam import Adam
 from badak.optim.optimizer import Optimizer
 from badak.tensor import Tensor
 
 
-class AdamW(Optimizer):
+class AdamW(Adam):
     r"""AdamW with PyTorch's update, argument names and defaults.
+
+    A subclass of :class:`~badak.optim.Adam` (as in PyTorch): the same moments and checks; the
+    weight decay, the place of :math:`\epsilon` and the names of the hyperparameters differ.
 
     At step :math:`t = 1, 2, \dots` (``step_count``), with :math:`(\beta_1, \beta_2)` = ``betas``:
 
@@ -61,27 +65,23 @@ class AdamW(Optimizer):
     Buffers in ``state[i]``: ``m`` (:math:`m`) and ``v`` (:math:`v`).
     """
 
-    state_names = ("m", "v")
-    elementwise = True
+    elementwise = True  # declared by the class that writes _update (see Optimizer)
 
     def __init__(self, params: Iterable[Tensor], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, *, clipnorm: float | None = None,
                  clipvalue: float | None = None, foreach: bool | None = None):
-        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
-                                  "weight_decay": weight_decay, "clipnorm": clipnorm,
-                                  "clipvalue": clipvalue}, foreach=foreach)
+        # Optimizer's __init__, not Adam's: the groups hold PyTorch's `betas`, not beta1/beta2
+        Optimizer.__init__(self, params, {"lr": lr, "betas": betas, "eps": eps,
+                                          "weight_decay": weight_decay, "clipnorm": clipnorm,
+                                          "clipvalue": clipvalue}, foreach=foreach)
 
-    def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
-        checked = super()._check_hyperparameters(hp)
+    def _check_betas(self, hp: dict[str, object]) -> dict[str, object]:
         betas = hp["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"betas must be a pair (beta1, beta2); received betas={betas!r}")
-        checked["betas"] = tuple(check_number(f"betas[{i}]", b, low=0.0, high=1.0,
-                                              high_inclusive=False) for i, b in enumerate(betas))
-        checked["eps"] = check_positive("eps", hp["eps"])
-        checked["weight_decay"] = check_number("weight_decay", hp["weight_decay"], low=0.0)
-        return checked
+        return {"betas": tuple(check_number(f"betas[{i}]", b, low=0.0, high=1.0,
+                                            high_inclusive=False) for i, b in enumerate(betas))}
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         dtype = p.dtype.type
@@ -89,12 +89,7 @@ class AdamW(Optimizer):
         b1, b2 = self.betas
         if self.weight_decay:
             p *= dtype(1.0 - self.lr * self.weight_decay)  # decoupled: theta (1 - lr lambda)
-        m = self._buffer(state, "m", p)
-        v = self._buffer(state, "v", p)
-        m *= dtype(b1)                       # m = b1 m + (1 - b1) g, in place
-        m += dtype(1.0 - b1) * g
-        v *= dtype(b2)                       # v = b2 v + (1 - b2) g^2, in place
-        v += dtype(1.0 - b2) * (g * g)
+        m, v = self._moments(p, g, state, b1, b2)
         step = xp.sqrt(v)                    # sqrt(v) / sqrt(1 - b2^t) + eps
         step /= dtype(math.sqrt(1.0 - b2 ** t))
         step += dtype(self.eps)

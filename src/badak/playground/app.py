@@ -94,15 +94,23 @@ class SessionStore:
             return s
 
 
-async def _json_body(request: Request) -> dict:
+async def _read_body(request: Request, limit: int, what: str) -> bytes:
+    """The request's body, refused (413, naming ``what``) as soon as it is over ``limit`` bytes:
+    by its declared length, or while it streams in when that is absent or wrong."""
+    too_large = f"{what} is too large (at most {limit} bytes)"
     size = request.headers.get("content-length")
-    if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
-        raise ApiError(f"the request body is too large (at most {MAX_BODY} bytes)", 413)
+    if size is not None and (not size.isdigit() or int(size) > limit):
+        raise ApiError(too_large, 413)
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
-            raise ApiError(f"the request body is too large (at most {MAX_BODY} bytes)", 413)
+        if len(body) > limit:
+            raise ApiError(too_large, 413)
+    return body
+
+
+async def _json_body(request: Request) -> dict:
+    body = await _read_body(request, MAX_BODY, "the request body")
     if not body:
         return {}
     try:
@@ -212,15 +220,7 @@ def create_app(max_sessions: int = MAX_SESSIONS, session_ttl_s: float = SESSION_
         from badak.playground.data import parse_csv
 
         s = store.get(request.query_params.get("sid"))
-        size = request.headers.get("content-length")
-        if size is not None and (not size.isdigit() or int(size) > MAX_UPLOAD):
-            raise ApiError(f"the CSV file is too large (at most {MAX_UPLOAD} bytes)", 413)
-        data = b""
-        async for chunk in request.stream():
-            data += chunk
-            if len(data) > MAX_UPLOAD:
-                raise ApiError(f"the CSV file is too large (at most {MAX_UPLOAD} bytes)", 413)
-        parsed = parse_csv(data)
+        parsed = parse_csv(await _read_body(request, MAX_UPLOAD, "the CSV file"))
 
         def work():
             s.csv_data = parsed
