@@ -76,6 +76,7 @@ def test_train_xor_from_a_url_and_the_loss_falls(page):
     page.get_by_test_id("play").click()
     page.wait_for_function("+document.querySelector('[data-testid=epoch]').textContent >= 60")
     page.get_by_test_id("play").click()
+    page.wait_for_function("!window.playground.busy()")   # the last step in flight has landed
     assert loss(page) < before * 0.7
     assert page.locator("#network canvas.neuron").count() >= 2 + 4 + 2 + 1
     # an edge's tooltip: its weight and the neuron's formula with the numbers plugged in

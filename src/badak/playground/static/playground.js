@@ -7,7 +7,7 @@ const OPTS = ["sgd", "momentum", "adagrad", "rmsprop", "adam"];
 const FEATURES = [["x1", "x₁"], ["x2", "x₂"], ["x1sq", "x₁²"], ["x2sq", "x₂²"], ["x1x2", "x₁x₂"], ["sinx1", "sin x₁"], ["sinx2", "sin x₂"]];
 const KEYS = ["dataset", "noise", "ratio", "points", "batch", "features", "hidden", "activation", "optimizer", "lr", "reg", "regrate", "seed"];
 const app = $("#app");
-let sid = null, state = null, playing = false, frame = 0, data = null, features = ["x1", "x2"];
+let sid = null, state = null, playing = false, busy = false, frame = 0, data = null, features = ["x1", "x2"];
 let chosen = null;  // the sample whose graph is shown: [x1, x2]
 
 function select(id, options, testid) {
@@ -117,10 +117,12 @@ function toggle() {
 }
 async function loop() {
   while (playing) {
+    busy = true;   // a request in flight still renders after a pause: say when it has
     try {
       const res = await api("/api/train", {sid, budget_ms: 15, neurons: frame % 3 === 0, since: state.epoch});
       frame++; render(res.state);
     } catch (e) { playing = false; playBtn.textContent = T("play"); break; }
+    finally { busy = false; }
     await new Promise(r => requestAnimationFrame(r));
   }
 }
@@ -287,5 +289,5 @@ async function showSample(set, index) {
   const g = await api(`/api/sample?sid=${sid}&set=${set}&index=${index}`);
   chosen = g.point; stepper.show(g); if (state) drawBoundary(state);
 }
-window.playground = {showSample, state: () => state, renders: () => renders};
+window.playground = {showSample, state: () => state, renders: () => renders, busy: () => busy};
 start();
