@@ -63,8 +63,10 @@ def test_site_uses_no_cdn(site):
 
 @pytest.mark.parametrize("addition, named", [
     ("See [nowhere](no-such-page.md).", "no-such-page.md"),
+    ("See [a heading that is not there](api/tensor.md#badak.no_such_name).",
+     "badak.no_such_name"),
     ("::: badak.no_such_module", "badak.no_such_module"),
-], ids=["link", "api-reference"])
+], ids=["link", "anchor", "api-reference"])
 def test_a_broken_link_or_reference_fails_the_build(tmp_path, addition, named):
     project = tmp_path / "project"
     project.mkdir()

@@ -141,3 +141,14 @@ def test_mlp_notebook_matches_the_tour(tmp_path):
 def test_mnist_notebook_learns():
     got = run_notebook("07_mnist5k")
     assert 0.7 < got["test_accuracy"] <= got["train_accuracy"] + 0.05
+
+
+def test_korean_cells_use_the_note_terms():
+    text = " ".join(c.source for p in PATHS for c in nbformat.read(p, as_version=4).cells
+                    if c.cell_type == "markdown")
+    terms = ["순전파", "역전파", "계산 그래프", "국소적 미분", "연쇄 법칙", "덧셈 노드",
+             "곱셈 노드",
+             "기울기 소실", "임계값", "편향", "가중치", "학습률", "경사하강법", "테일러 급수",
+             "다층 퍼셉트론", "은닉층", "활성화 함수", "과적합", "과소적합", "교차 검증",
+             "평균 절대 오차"]
+    assert [t for t in terms if t not in text] == []
