@@ -77,6 +77,11 @@ def test_big_tensor_html_is_truncated():
     assert "99999" in text and "[[    0,     1,     2" in text and "50000" not in text
 
 
+def test_parameter_html_says_parameter():
+    text = text_of(nn.Linear(2, 3, rng=0).weight._repr_html_())
+    assert text.startswith("Parameter") and "(2, 3)" in text and "True" in text
+
+
 def test_tensor_html_escapes_the_name():
     x = badak.Tensor([1.0], name="<script>alert(1)</script>")
     html = x._repr_html_()

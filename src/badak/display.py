@@ -92,7 +92,8 @@ def tensor_html(t, threshold: int = 100, edgeitems: int = 3) -> str:
         rows.append(("grad", "None"))
     body = "".join(f"<tr><th {_CELL}>{escape(k)}</th><td {_CELL}><pre style='margin: 0'>"
                    f"{escape(v)}</pre></td></tr>" for k, v in rows)
-    return f"{_TABLE}<caption style='text-align: left'>badak.Tensor</caption>{body}</table>"
+    caption = escape(type(t).__name__)  # Tensor, or Parameter for a model's weights
+    return f"{_TABLE}<caption style='text-align: left'>{caption}</caption>{body}</table>"
 
 
 def _module_rows(model) -> list[tuple[str, str, str, str, int]]:
