@@ -285,6 +285,12 @@ class Trace:
     def __str__(self) -> str:
         return self.to_text()
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the trace as HTML tables."""
+        from badak.display import trace_html
+
+        return trace_html(self)
+
 
 def _label_tensors(order, given: dict[int, str] | None = None) -> dict[int, TensorRecord]:
     """Give every tensor of the graph a unique label, in forward order: ``given[id(t)]``

@@ -266,6 +266,12 @@ class Tensor:
             extras.append(f"name={self.name!r}")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: shape, dtype, values (summarised when big) and grad."""
+        from badak.display import tensor_html
+
+        return tensor_html(self)
+
     # ----------------------------------------------------------------- autograd
     def backward(self, gradient=None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:

@@ -481,6 +481,12 @@ class Module:
             return head + extra + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a table of the layers and their parameter counts."""
+        from badak.display import module_html
+
+        return module_html(self)
+
     # ------------------------------------------------------------------ configs
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments as a JSON-able dict (never the rng or weights)."""

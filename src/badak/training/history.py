@@ -128,3 +128,15 @@ class History:
     def __repr__(self) -> str:
         last = ", ".join(f"{k}={v:.4g}" for k, v in self.last().items())
         return f"History(epochs={len(self)}{', ' if last else ''}{last})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the curves (with matplotlib) and a table of the epochs."""
+        from badak.display import history_html
+
+        return history_html(self)
+
+    def _repr_png_(self) -> bytes | None:
+        """The curves as PNG (None without matplotlib or before the first epoch)."""
+        from badak.display import history_png
+
+        return history_png(self)
