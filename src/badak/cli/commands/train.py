@@ -153,25 +153,34 @@ def run(args: argparse.Namespace) -> int:
     print(_("model: {path}").format(path=save_path))
     if pictures_or_note(args.lang):
         outputs = {N_("the model file"): save_path, **inputs}
-        for path in _pictures(model, data, history, out, outputs):
+        for path in _pictures(model, data, history, out, outputs, args.lang):
             print(_("picture: {path}").format(path=path))
     return 0
 
 
-def _pictures(model, data, history, out, keep: dict) -> list:
-    """Draw the pictures into ``out``; none may overwrite a file of ``keep`` ({what: path})."""
+def _pictures(model, data, history, out, keep: dict, lang: str = "en") -> list:
+    """Draw the pictures into ``out`` in ``lang``; none may overwrite a file of ``keep``
+    ({what: path})."""
     import numpy as np
 
     from badak.plots import plot_decision_boundary, plot_history, plot_predictions, predict_numpy
 
+    _ = translator(lang)
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(data.name).stem)
     paths = [not_an_input(out / f"{stem}_curves.png", "--out", keep)]
-    plot_history(history, path=paths[0], title=f"MLP on {data.name}")
+    # the units of the axes: Boston's prices are in $1000s; a CSV target's unit is its own
+    unit = "$1000s" if data.name == "boston" else _("unit of {target}").format(
+        target=data.target)
+    units = {"loss": _("cross-entropy, nats")} if data.task == "classification" else \
+        {"loss": _("MSE, ({unit})²").format(unit=unit), "mae": unit}
+    points = _("{data}: {val_name} points").format(data=data.name, val_name=_(data.val_name))
+    plot_history(history, path=paths[0], title=_("MLP on {data}").format(data=data.name),
+                 lang=lang, units=units)
     if data.task == "classification" and data.x_train.shape[1] == 2:
         paths.append(not_an_input(out / f"{stem}_boundary.png", "--out", keep))
         if data.mean is None:
             plot_decision_boundary(model, data.x_val, data.y_val, path=paths[-1],
-                                   title=f"{data.name}: {data.val_name} points")
+                                   title=points, lang=lang)
         else:  # draw the boundary in the data's own units: standardize inside
             mean = data.mean.astype(np.float32)
             scale = data.scale.astype(np.float32)
@@ -180,10 +189,9 @@ def _pictures(model, data, history, out, keep: dict) -> list:
                 return model((t - mean) / scale)
 
             plot_decision_boundary(on_raw_inputs, data.x_val * data.scale + data.mean,
-                                   data.y_val, path=paths[-1],
-                                   title=f"{data.name}: {data.val_name} points")
+                                   data.y_val, path=paths[-1], title=points, lang=lang)
     elif data.task == "regression":
         paths.append(not_an_input(out / f"{stem}_predictions.png", "--out", keep))
         plot_predictions(data.y_val, predict_numpy(model, data.x_val), path=paths[-1],
-                         title=None)
+                         title=None, lang=lang, unit=unit)
     return paths
