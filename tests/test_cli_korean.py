@@ -221,3 +221,31 @@ def test_train_prints_in_korean(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "다층 퍼셉트론 2-4-2 (relu) 학습, 데이터 xor: 훈련 32행과 검증 8행, 분류" in out
     assert f"모델: {tmp_path / 'model.npz'}" in out and "최종: " in out
+
+
+def test_graph_prints_its_backward_trace_in_korean(tmp_path, capsys):
+    argv = ["graph", "apple * count", "--var", "apple=100", "--var", "count=2",
+            "--format", "dot", "--out", str(tmp_path)]
+    assert main([*argv, "--lang", "ko"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "out = 200의 역전파 추적"
+    assert lines[1].split() == ["#", "연산", "출력", "상류", "기울기", "입력", "국소적", "미분",
+                                "전해지는", "기울기", "=", "상류", "×", "국소적", "미분"]
+    # Hangul takes two columns: the dashes under each heading are as wide as it looks
+    assert lines[2].split()[1] == "----" and "잎에 도달한 기울기:" in lines
+    assert main([*argv, "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("backward trace of out = 200\n#  op   output") and \
+        "gradients at the leaves:" in text
+
+
+def test_trace_markdown_in_korean_names_the_rule_of_a_matrix_op():
+    import badak
+    from badak.explain import trace
+
+    x = badak.tensor([[1.0, 2.0]], requires_grad=True)
+    x.name = "x"
+    md = trace(x.sum()).to_markdown(lang="ko")
+    assert md.startswith("`t1` = 3의 역전파 추적")
+    assert "| gy를 합한 모든 원소에 복사 |" in md
+    assert "gy copied to every summed element" in trace(x.sum()).to_markdown()

@@ -99,11 +99,12 @@ def _formatter(lang: str) -> type[argparse.HelpFormatter]:
     """argparse's formatter that keeps the descriptions' line breaks and says 'usage:' in
     ``lang``."""
     _ = translator(lang)
-    prefix = _("usage: ")
+    usage_prefix = _("usage: ")
 
     class Formatter(argparse.RawDescriptionHelpFormatter):
-        def add_usage(self, usage, actions, groups, prefix_=None):  # noqa: D102
-            super().add_usage(usage, actions, groups, prefix if prefix_ is None else prefix_)
+        def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D102
+            super().add_usage(usage, actions, groups,
+                              usage_prefix if prefix is None else prefix)
 
     return Formatter
 

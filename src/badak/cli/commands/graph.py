@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
                            "is no gradient to trace"), expr=args.expr)
     if result.creator is not None:
         result.name = "out"
-    text = trace(result).to_text()
+    text = trace(result).to_text(args.lang)
     out = output_dir(args.out)
     print(text)
     drawing = draw_graph(result)

@@ -169,7 +169,7 @@ def _pictures(model, data, history, out, keep: dict, lang: str = "en") -> list:
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(data.name).stem)
     paths = [not_an_input(out / f"{stem}_curves.png", "--out", keep)]
     # the units of the axes: Boston's prices are in $1000s; a CSV target's unit is its own
-    unit = "$1000s" if data.name == "boston" else _("unit of {target}").format(
+    unit = _("$1000s") if data.name == "boston" else _("unit of {target}").format(
         target=data.target)
     units = {"loss": _("cross-entropy, nats")} if data.task == "classification" else \
         {"loss": _("MSE, ({unit})²").format(unit=unit), "mae": unit}
