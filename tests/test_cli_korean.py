@@ -96,6 +96,7 @@ def test_language_in_reads_only_valid_values_before_a_double_dash():
     assert language_in(["train", "--lang", "fr"]) is None       # argparse reports it
     assert language_in(["graph", "--", "--lang", "ko"]) is None
     assert language_in(["--lang"]) is None
+    assert language_in(["--lang", "ko", "gd", "--lang", "en"]) == "en"    # argparse: the last
 
 
 # ------------------------------------------------------------------ errors
@@ -249,3 +250,18 @@ def test_trace_markdown_in_korean_names_the_rule_of_a_matrix_op():
     assert md.startswith("`t1` = 3의 역전파 추적")
     assert "| gy를 합한 모든 원소에 복사 |" in md
     assert "gy copied to every summed element" in trace(x.sum()).to_markdown()
+
+
+@pytest.mark.parametrize("command", [c.NAME for c in COMMANDS])
+def test_korean_option_help_fits_the_terminal(command, capsys, monkeypatch):
+    """argparse wraps by characters; a Hangul syllable takes two columns, so badak's Korean
+    help wraps by columns (COLUMNS=80 here)."""
+    from badak.cli.app import _columns
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([command, "--help", "--lang", "ko"]) == 0
+    text = capsys.readouterr().out
+    options = text.split("\n옵션:\n")[1].split("\n\n")[0].splitlines()
+    assert len(options) >= 3
+    assert [line for line in options if _columns(line) > 80] == []
+    assert max(_columns(line) for line in text.splitlines() if "badak" not in line) <= 100

@@ -20,6 +20,7 @@ import functools
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,26 +79,44 @@ def translate_argparse(message: str, lang: str) -> str:
 
 
 def language_in(argv: Sequence[str]) -> str | None:
-    """The value of ``--lang`` in ``argv`` (before or after the command), if it is a valid
-    one; the parser reads it again (and reports a bad one), but the help and the errors
-    must speak the language before parsing."""
+    """The value of ``--lang`` in ``argv`` (before or after the command; the last one wins,
+    as in argparse), if it is a valid one; the parser reads it again (and reports a bad one),
+    but the help and the errors must speak the language before parsing."""
+    found = None
     for i, arg in enumerate(argv):
         if arg == "--":
             break
         value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else \
             arg.partition("=")[2] if arg.startswith("--lang=") else None
         if value in LANGUAGES:
-            return value
-    return None
+            found = value
+    return found
 
 
 class UsageError(Exception):
     """The command line itself is wrong (unknown option, bad value): argparse's error."""
 
 
+def _columns(text: str) -> int:
+    """The columns ``text`` takes in a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text``'s words in lines of at most ``width`` terminal columns (a longer word alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _columns(lines[-1]) + 1 + _columns(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def _formatter(lang: str) -> type[argparse.HelpFormatter]:
     """argparse's formatter that keeps the descriptions' line breaks and says 'usage:' in
-    ``lang``."""
+    ``lang``; outside English it wraps the options' help by terminal columns, not by
+    characters (a Hangul syllable is two columns wide)."""
     _ = translator(lang)
     usage_prefix = _("usage: ")
 
@@ -105,6 +124,10 @@ def _formatter(lang: str) -> type[argparse.HelpFormatter]:
         def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D102
             super().add_usage(usage, actions, groups,
                               usage_prefix if prefix is None else prefix)
+
+        if lang != "en":   # English keeps argparse's own wrapping, unchanged
+            def _split_lines(self, text, width):
+                return _wrap(text, width)
 
     return Formatter
 
