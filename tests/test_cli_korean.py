@@ -222,6 +222,21 @@ def test_train_prints_in_korean(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "다층 퍼셉트론 2-4-2 (relu) 학습, 데이터 xor: 훈련 32행과 검증 8행, 분류" in out
     assert f"모델: {tmp_path / 'model.npz'}" in out and "최종: " in out
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2,label\n0.1,0.9,1\n0.9,0.9,0\n", encoding="utf-8")
+    preds = tmp_path / "preds.csv"
+    assert main(["predict", str(tmp_path / "model.npz"), "--data", str(rows),
+                 "--output", str(preds), "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert f"행 2개의 예측: {preds}" in out and f"{rows}에서의 정확도: " in out
+
+
+def test_boston_prints_in_korean(tmp_path, capsys):
+    assert main(["boston", "--folds", "2", "--epochs", "1", "--batch-size", "101", "--quiet",
+                 "--lang", "ko", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2-겹 교차 검증" in out and "폴드 1: 최종 검증 평균 절대 오차" in out
+    assert f"곡선: {tmp_path / 'boston_cv.png'}" in out
 
 
 def test_graph_prints_its_backward_trace_in_korean(tmp_path, capsys):
