@@ -52,8 +52,9 @@ def test_serves_prints_its_url_and_stops_on_ctrl_c(host, warns):
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0
-    assert "stopped" in err and "Traceback" not in err
-    assert ("warning: listening on" in err) is warns
+    # --lang ko is the language of the pages and of the command's own messages
+    assert "멈췄습니다" in err and "Traceback" not in err
+    assert ("경고: 127.0.0.2에서 듣습니다" in err) is warns
 
 
 def test_missing_extra_is_explained(capsys, monkeypatch):

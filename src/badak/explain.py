@@ -17,12 +17,20 @@ element (for z = x·y it is y for x and x for y). For ops that mix elements (mat
 reshape) it is a matrix, not an elementwise number; the trace names the rule instead and the
 gradient passed shows the result.
 
+A fused node (:class:`~badak.functional.linear_stack.LinearStack`: the Linear layers and
+activations that :class:`~badak.nn.Sequential` runs as one node) is shown layer by layer, as
+the separate nodes would be: ``a1 = x·W1 + b1``, ``z1 = h(a1)``, ``a2 = z1·W2 + b2``, ...,
+with the same numbers. The values inside the node are read from what it saved in forward
+(each layer's input, ReLU's mask, sigmoid's and tanh's output); the pre-activations are
+recomputed from those with the node's own arithmetic. The graph itself is not changed.
+
 Sources: S. Saito, *Deep Learning from Scratch* (2016), ch. 5 (the apple example, §5.4);
 A. Karpathy, CS231n notes "Backpropagation, intuitions" (local and upstream gradients).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +38,8 @@ import numpy as np
 from badak._validation import check_positive_int
 from badak.autograd import _initial_gradient, _sum_to, run_backward, topological_order
 from badak.functional.activations import ELU, LeakyReLU, ReLU, Sigmoid, Step, Tanh
+from badak.functional.linear_stack import LinearStack
+from badak.i18n import N_, translator
 from badak.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
 from badak.ops.elementwise import Abs, Clip, Exp, Log, Sqrt, Where
 from badak.ops.shape import AsType
@@ -44,19 +54,20 @@ _ELEMENTWISE = (Add, Sub, Mul, Div, Neg, PowScalar, Pow, Exp, Log, Sqrt, Abs, Cl
                 Sigmoid, Tanh, ReLU, LeakyReLU, ELU, AsType)
 
 # For ops that mix elements, the rule that turns the upstream gradient gy into each input's.
+# (English, marked for the catalog: Trace.to_text(lang='ko') prints them in Korean.)
 _RULES = {
     "MatMul": ("gy @ Bᵀ", "Aᵀ @ gy"),
-    "Linear": ("gy @ Wᵀ", "xᵀ @ gy", "gy summed over rows"),
-    "Sum": ("gy copied to every summed element",),
-    "Max": ("gy to the maximum, 0 elsewhere",),
-    "Min": ("gy to the minimum, 0 elsewhere",),
-    "Reshape": ("gy reshaped back",),
-    "Transpose": ("gy transposed back",),
-    "BroadcastTo": ("gy summed over the copies",),
-    "SumTo": ("gy copied back",),
-    "GetItem": ("gy to the selected elements, 0 elsewhere",),
+    "Linear": ("gy @ Wᵀ", "xᵀ @ gy", N_("gy summed over rows")),
+    "Sum": (N_("gy copied to every summed element"),),
+    "Max": (N_("gy to the maximum, 0 elsewhere"),),
+    "Min": (N_("gy to the minimum, 0 elsewhere"),),
+    "Reshape": (N_("gy reshaped back"),),
+    "Transpose": (N_("gy transposed back"),),
+    "BroadcastTo": (N_("gy summed over the copies"),),
+    "SumTo": (N_("gy copied back"),),
+    "GetItem": (N_("gy to the selected elements, 0 elsewhere"),),
 }
-_NOT_ELEMENTWISE = "not elementwise: see gradient passed"
+_NOT_ELEMENTWISE = N_("not elementwise: see gradient passed")
 
 # Ops as the lecture writes them in its graphs (a multiplication node is "×", an addition "+").
 _SYMBOLS = {"Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Neg": "−x", "Pow": "xʸ",
@@ -118,6 +129,11 @@ def _layer_names(order, given: dict[int, str]) -> dict[int, str]:
         if key in out:
             continue
         labels = [out.get(id(x), "") for x in fn.inputs]
+        if isinstance(fn, LinearStack):  # its output is that of its last layer
+            last = labels[fn.layout.starts[-1]]
+            if last[:1] == "W" and last[1:].isdigit():
+                out[key] = ("a" if fn.layout.makers[-1] is None else "z") + last[1:]
+            continue
         weight = next((lab for lab in labels if lab[:1] == "W" and lab[1:].isdigit()), None)
         if weight is not None:
             out[key] = "a" + weight[1:]
@@ -232,20 +248,21 @@ class Trace:
         known = ", ".join(r.label for r, _ in self.leaf_grads)
         raise KeyError(f"no leaf labelled {label!r} in this trace; leaves: {known}")
 
-    def _rows(self) -> list[tuple[str, ...]]:
+    def _rows(self, _=str) -> list[tuple[str, ...]]:
         f = self._fmt
         rows = []
         for s in self.steps:
             for j, inp in enumerate(s.inputs):
                 head = (str(s.index), s.op, f"{s.output.label} = {f(s.output.value)}",
                         f(s.upstream)) if j == 0 else ("", "", "", "")
-                local = "(constant)" if inp.local is None else f(inp.local)
+                local = _("(constant)") if inp.local is None else \
+                    _(inp.local) if isinstance(inp.local, str) else f(inp.local)
                 rows.append(head + (f"{inp.tensor.label} = {f(inp.tensor.value)}", local,
                                     f(inp.passed)))
         return rows
 
-    _HEADERS = ("#", "op", "output", "upstream grad", "input", "local grad",
-                "grad passed = upstream × local")
+    _HEADERS = ("#", N_("op"), N_("output"), N_("upstream grad"), N_("input"), N_("local grad"),
+                N_("grad passed = upstream × local"))
 
     def _fmt(self, v) -> str:
         return format_value(v, self.max_elements)
@@ -253,32 +270,40 @@ class Trace:
     def _leaf_rows(self) -> list[tuple[str, str, str]]:
         return [(r.label, self._fmt(r.value), self._fmt(g)) for r, g in self.leaf_grads]
 
-    def to_text(self) -> str:
-        """Return the trace as an aligned text table, then the leaf gradients."""
-        rows = [self._HEADERS] + self._rows()
-        widths = [max(len(r[i]) for r in rows) for i in range(len(self._HEADERS))]
-        lines = [f"backward trace of {self.output.label} = {self._fmt(self.output.value)}"]
+    def to_text(self, lang: str = "en") -> str:
+        """Return the trace as an aligned text table, then the leaf gradients, with the
+        headings in ``lang`` ('en' or 'ko'; Hangul counts as two columns)."""
+        _ = translator(lang)
+        rows = [tuple(_(h) for h in self._HEADERS)] + self._rows(_)
+        widths = [max(_width(r[i]) for r in rows) for i in range(len(self._HEADERS))]
+        lines = [_("backward trace of {label} = {value}").format(
+            label=self.output.label, value=self._fmt(self.output.value))]
         for k, r in enumerate(rows):
-            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+            lines.append("  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip())
             if k == 0:
                 lines.append("  ".join("-" * w for w in widths))
-        leaves = [("leaf", "value", f"d{self.output.label}/dleaf")] + self._leaf_rows()
-        lw = [max(len(r[i]) for r in leaves) for i in range(3)]
+        leaves = [(_("leaf"), _("value"), f"d{self.output.label}/dleaf")] + self._leaf_rows()
+        lw = [max(_width(r[i]) for r in leaves) for i in range(3)]
         lines.append("")
-        lines.append("gradients at the leaves:")
+        lines.append(_("gradients at the leaves:"))
         for r in leaves:
-            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, lw)).rstrip())
+            lines.append("  " + "  ".join(_pad(c, w) for c, w in zip(r, lw)).rstrip())
         return "\n".join(lines)
 
-    def to_markdown(self) -> str:
-        """Return the trace as Markdown tables (the nodes, then the leaf gradients)."""
+    def to_markdown(self, lang: str = "en") -> str:
+        """Return the trace as Markdown tables (the nodes, then the leaf gradients), with the
+        headings in ``lang`` ('en' or 'ko')."""
+        _ = translator(lang)
+
         def row(cells):
             return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
-        out = [f"Backward trace of `{self.output.label}` = {self._fmt(self.output.value)}", "",
-               row(self._HEADERS), row(["---"] * len(self._HEADERS))]
-        out += [row(r) for r in self._rows()]
-        out += ["", row(("leaf", "value", f"d{self.output.label}/dleaf")), row(["---"] * 3)]
+        out = [_("Backward trace of `{label}` = {value}").format(
+                   label=self.output.label, value=self._fmt(self.output.value)), "",
+               row([_(h) for h in self._HEADERS]), row(["---"] * len(self._HEADERS))]
+        out += [row(r) for r in self._rows(_)]
+        out += ["", row((_("leaf"), _("value"), f"d{self.output.label}/dleaf")),
+                row(["---"] * 3)]
         out += [row(r) for r in self._leaf_rows()]
         return "\n".join(out)
 
@@ -290,6 +315,15 @@ class Trace:
         from badak.display import trace_html
 
         return trace_html(self)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: two for wide characters (Hangul), else one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def _label_tensors(order, given: dict[int, str] | None = None) -> dict[int, TensorRecord]:
@@ -352,6 +386,70 @@ def _local_gradient(fn, gy, i: int):
     return _NOT_ELEMENTWISE
 
 
+def _stack_steps(fn, gy, records) -> list[tuple[str, TensorRecord, np.ndarray,
+                                               list[InputRecord]]]:
+    """The steps of the layers inside a fused :class:`LinearStack` node, as backward visits
+    them (last layer first): ``(op, output, upstream, inputs)`` for each activation and each
+    Linear, computed as the node's own forward and backward compute them."""
+    layout, inputs, need = fn.layout, fn.inputs, fn.needs_input_grad
+    out_rec = records[_output_key(fn)]
+    n = len(layout.makers)
+    pre, outs = [], []  # per layer: its pre-activation a and its output (a, or z = h(a))
+    for layer, start in enumerate(layout.starts):
+        w_label = records[id(inputs[start])].label
+        # the lecture's a_k and z_k when the model named the weights W1, W2, ...; else
+        # labels inside the node's own: t5:a1, t5:z1, ...
+        k = w_label[1:] if w_label[:1] == "W" and w_label[1:].isdigit() else None
+        a_label, z_label = (f"a{k}", f"z{k}") if k else \
+            (f"{out_rec.label}:a{layer + 1}", f"{out_rec.label}:z{layer + 1}")
+        key = -(id(fn) * 64 + 2 * layer + 1)  # negative: never the id() of a real tensor
+        last, has_act = layer == n - 1, layout.makers[layer] is not None
+        if last and not has_act:
+            pre.append(out_rec)
+        else:
+            a = np.dot(fn.hs[layer], inputs[start].data)  # (N, in) @ (in, out) -> (N, out)
+            if layout.has_bias[layer]:
+                a += inputs[start + 1].data  # (N, out) + (out,), as the node adds it
+            pre.append(TensorRecord(key=key, label=a_label, value=a, is_leaf=False,
+                                    requires_grad=True))
+        if last:
+            outs.append(out_rec)
+        elif not has_act:
+            outs.append(pre[-1])
+        else:
+            outs.append(TensorRecord(key=key - 1, label=z_label, value=fn.hs[layer + 1],
+                                     is_leaf=False, requires_grad=True))
+    steps = []
+    g = np.asarray(gy)  # (N, out) of the last layer
+    for layer in range(n - 1, -1, -1):
+        act = fn.acts[layer]
+        if act is not None:  # z = h(a): the upstream gradient times h'(a), element by element
+            if isinstance(act, np.ndarray):  # ReLU's mask
+                name, local, passed = "ReLU", act.astype(g.dtype), g * act
+            else:
+                name, local, passed = act.name, act.backward(np.ones_like(g)), act.backward(g)
+            steps.append((name, outs[layer], g, [InputRecord(pre[layer], local, passed)]))
+            g = passed
+        start = layout.starts[layer]
+        x_rec = records[id(inputs[0])] if layer == 0 else outs[layer - 1]
+        x_needed = layer > 0 or need[0]
+        lin = [InputRecord(x_rec, _RULES["Linear"][0] if x_needed else None,
+                           np.dot(g, inputs[start].data.T) if x_needed else None),
+               InputRecord(records[id(inputs[start])],
+                           _RULES["Linear"][1] if need[start] else None,
+                           np.dot(fn.hs[layer].T, g) if need[start] else None)]
+        if layout.has_bias[layer]:
+            b_needed = need[start + 1]
+            lin.append(InputRecord(records[id(inputs[start + 1])],
+                                   _RULES["Linear"][2] if b_needed else None,
+                                   g.sum(0) if b_needed else None))
+        steps.append(("Linear", pre[layer], g, lin))
+        g = lin[0].passed
+        if g is None:  # nothing below needs a gradient
+            break
+    return steps
+
+
 def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> Trace:
     """Run backward from ``output`` and record what every node receives and passes on.
 
@@ -379,9 +477,9 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> T
     -----
     No ``.grad`` is changed and the graph is kept, so ``output.backward()`` still works after.
     A :class:`~badak.nn.Sequential` model (an MLP) runs its Linear layers and activations as one
-    fused node, shown as e.g. ``Linear+ReLU+Linear``; set ``model.fuse = False`` before the
-    forward pass to see each layer as its own node (and pass ``names=model`` to see its
-    parameters as W1, b1, ... instead of t1, t2).
+    fused node; the trace shows it layer by layer all the same, with the numbers the separate
+    nodes would give (pass ``names=model`` to see ``a1 = x·W1 + b1``, ``z1 = h(a1)``, ...
+    instead of t1, t2).
 
     Examples
     --------
@@ -421,6 +519,11 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> T
     steps: list[TraceStep] = []
 
     def hook(fn, gy, gxs) -> None:
+        if isinstance(fn, LinearStack):  # its layers, one step each
+            for op, out, up, inputs in _stack_steps(fn, gy, records):
+                steps.append(TraceStep(index=len(steps) + 1, op=op, output=out, upstream=up,
+                                       inputs=inputs, symbol=_SYMBOLS.get(op, op)))
+            return
         inputs = []
         for i, (x, gx) in enumerate(zip(fn.inputs, gxs)):
             passed = None

@@ -438,7 +438,7 @@ def plot_path(result: GDResult, f: Callable[[Tensor], Tensor], ax=None, lang: st
         ax.plot(grid, _f_values(f, grid), color="0.3", label="f(x)")
         ax.plot(xs, result.fs, "o-", color="tab:red", ms=4, lw=1, label=name)
         ax.set_xlabel(_("x (no unit)"))
-        ax.set_ylabel("f(x)")
+        ax.set_ylabel(_("f(x) (no unit)"))
     else:
         lo, hi = xs.min(axis=0), xs.max(axis=0)
         pad = np.maximum(0.25 * (hi - lo), 0.5)

@@ -12,7 +12,14 @@ import os
 
 import numpy as np
 
-from badak.i18n import hangul_aware
+from badak.i18n import N_, hangul_aware
+
+DEFAULT_UNITS = {"accuracy": N_("fraction, 0 to 1")}
+"""The unit of a quantity whose unit never depends on the data (translated when drawn)."""
+
+AXIS_NAMES = {"loss": N_("loss"), "accuracy": N_("accuracy"), "mae": N_("MAE"),
+              "mse": N_("MSE")}
+"""The y-axis name of the usual quantities of a history (other names are shown as they are)."""
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.8), **kwargs):
@@ -86,10 +93,13 @@ def plot_history(history, metrics=None, path=None, title: str | None = None,
     lang : {'en', 'ko'}, default='en'
         The language of the labels.
     units : dict, optional
-        The unit of each quantity for its axis label, e.g. ``{'mae': '$1000s'}``.
+        The unit of each quantity for its axis label, e.g. ``{'mae': '$1000s'}``; accuracy
+        is a fraction from 0 to 1 unless this says otherwise (:data:`DEFAULT_UNITS`). The
+        loss's unit depends on the loss and the data (cross-entropy in nats, MSE in the
+        target's unit squared), so only the caller can give it.
     """
     _ = _words(lang)
-    units = units or {}
+    units = {**{k: _(v) for k, v in DEFAULT_UNITS.items()}, **(units or {})}
     curves = _curves_of(history)
     bases = _bases(curves, metrics)
     fig, axes = new_figure(1, len(bases), figsize=(4.2 * len(bases), 3.6))
@@ -99,7 +109,8 @@ def plot_history(history, metrics=None, path=None, title: str | None = None,
         if f"val_{base}" in curves:
             ax.plot(epochs, curves[f"val_{base}"], label=_curve_name(f"val_{base}", _))
         ax.set_xlabel(_("epoch (passes over the training data)"))
-        ax.set_ylabel(f"{base} ({units[base]})" if base in units else base)
+        name = _(AXIS_NAMES[base]) if base in AXIS_NAMES else base
+        ax.set_ylabel(f"{name} ({units[base]})" if base in units else name)
         ax.legend()
     if title:
         fig.suptitle(title)
@@ -121,12 +132,13 @@ def plot_cv(result, metrics=None, path=None, skip: int = 0, lang: str = "en",
         Leave out the first ``skip`` epochs (the notebook drops the first 10 to see the scale).
     lang : {'en', 'ko'}, default='en'
     units : dict, optional
-        The unit of each quantity for its axis label, e.g. ``{'mae': '$1000s'}``.
+        The unit of each quantity for its axis label, e.g. ``{'mae': '$1000s'}`` (accuracy:
+        see :func:`plot_history`).
     mark_best : bool, default=False
         Mark the epoch of the lowest mean validation value: after it the model overfits.
     """
     _ = _words(lang)
-    units = units or {}
+    units = {**{k: _(v) for k, v in DEFAULT_UNITS.items()}, **(units or {})}
     mean = _curves_of(getattr(result, "mean_curves", None))
     bases = _bases(mean, metrics)
     fig, axes = new_figure(1, len(bases), figsize=(6.4 * len(bases), 4.6))
@@ -233,8 +245,19 @@ def plot_decision_boundary(model, x, y, path=None, resolution: int = 200, ax=Non
     return fig
 
 
-def plot_predictions(y_true, y_pred, path=None, title: str | None = None):
-    """Predicted against actual values of a regression, with the line of perfect prediction."""
+@hangul_aware
+def plot_predictions(y_true, y_pred, path=None, title: str | None = None, lang: str = "en",
+                     unit: str | None = None):
+    """Predicted against actual values of a regression, with the line of perfect prediction.
+
+    Parameters
+    ----------
+    unit : str, optional
+        The unit of the target (e.g. ``'$1000s'``), shown on both axes and with the MAE.
+    lang : {'en', 'ko'}, default='en'
+        The language of the labels.
+    """
+    _ = _words(lang)
     y_true = np.asarray(y_true, dtype=np.float64).ravel()
     y_pred = np.asarray(y_pred, dtype=np.float64).ravel()
     if y_true.shape != y_pred.shape:
@@ -244,11 +267,13 @@ def plot_predictions(y_true, y_pred, path=None, title: str | None = None):
     ax = axes[0, 0]
     ax.scatter(y_true, y_pred, s=12, alpha=0.7)
     lo, hi = min(y_true.min(), y_pred.min()), max(y_true.max(), y_pred.max())
-    ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="perfect prediction")
-    ax.set_xlabel("actual")
-    ax.set_ylabel("predicted")
+    ax.plot([lo, hi], [lo, hi], "k--", lw=1, label=_("perfect prediction"))
+    shown = _("no unit") if unit is None else unit
+    ax.set_xlabel(_("actual value ({unit})").format(unit=shown))
+    ax.set_ylabel(_("predicted value ({unit})").format(unit=shown))
     mae = float(np.abs(y_true - y_pred).mean())
-    ax.set_title(title or f"predicted vs actual (MAE {mae:.2f})")
+    mae_text = f"{mae:.2f}" if unit is None else f"{mae:.2f} {unit}"
+    ax.set_title(title or _("predicted vs actual (MAE {mae})").format(mae=mae_text))
     ax.legend()
     fig.tight_layout()
     save_figure(fig, path)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from badak.cli.arguments import UserError, existing_file
+from badak.i18n import N_
 
 __all__ = ["MAX_LINE_CHARS", "Table", "read_csv", "read_table", "write_csv"]
 
@@ -57,8 +58,9 @@ class Table:
         j = self.index[column]
         for row, line in zip(self.rows, self.lines):
             if not row[j]:
-                raise UserError(f"{self.path} line {line}, column {column!r}: the cell is "
-                                f"empty; every cell needs a value")
+                raise UserError(N_("{path} line {line}, column {column!r}: the cell is empty; "
+                                   "every cell needs a value"), path=self.path, line=line,
+                                column=column)
         return [row[j] for row in self.rows]
 
     def first_word(self, column: str) -> tuple[int, str] | None:
@@ -77,8 +79,8 @@ def _bounded_lines(f, where: str) -> Iterator[str]:
         if not line:
             return
         if len(line) > MAX_LINE_CHARS:
-            raise UserError(f"{where} has a line longer than {MAX_LINE_CHARS:,} characters; "
-                            f"expected a CSV file of rows of values")
+            raise UserError(N_("{path} has a line longer than {n:,} characters; expected a CSV "
+                               "file of rows of values"), path=where, n=MAX_LINE_CHARS)
         yield line
 
 
@@ -92,7 +94,7 @@ def read_table(path: str | os.PathLike) -> Table:
         than :data:`MAX_LINE_CHARS`, no data rows, duplicate or empty column names, or a row of
         the wrong length.
     """
-    p = existing_file(path, "the CSV file")
+    p = existing_file(path, N_("the CSV file"))
     where = os.fspath(p)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -101,8 +103,8 @@ def read_table(path: str | os.PathLike) -> Table:
             reader = csv.reader(_bounded_lines(f, where))
             header = next(reader, None)
             if header is None or not any(c.strip() for c in header):
-                raise UserError(f"{where} is empty; expected a header row of column names, "
-                                f"then rows of values")
+                raise UserError(N_("{path} is empty; expected a header row of column names, "
+                                   "then rows of values"), path=where)
             names = [c.strip() for c in header]
             _check_names(names, where)
             for row in reader:
@@ -111,16 +113,19 @@ def read_table(path: str | os.PathLike) -> Table:
                 line = reader.line_num
                 if len(row) != len(names):
                     shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
-                    raise UserError(f"{where} line {line} has {len(row)} cells; the header has "
-                                    f"{len(names)} columns ({shown})")
+                    raise UserError(N_("{path} line {line} has {cells} cells; the header has "
+                                       "{columns} columns ({shown})"), path=where, line=line,
+                                    cells=len(row), columns=len(names), shown=shown)
                 rows.append([c.strip() for c in row])
                 lines.append(line)
     except UnicodeDecodeError:
-        raise UserError(f"{where} is not a UTF-8 text file; expected a CSV file") from None
+        raise UserError(N_("{path} is not a UTF-8 text file; expected a CSV file"),
+                        path=where) from None
     except csv.Error as e:
-        raise UserError(f"{where} is not a valid CSV file: {e}") from None
+        raise UserError(N_("{path} is not a valid CSV file: {error}"), path=where,
+                        error=str(e)) from None
     if not rows:
-        raise UserError(f"{where} has a header but no data rows")
+        raise UserError(N_("{path} has a header but no data rows"), path=where)
     return Table(where, names, rows, lines)
 
 
@@ -134,18 +139,19 @@ def read_csv(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
 def _check_names(names: list[str], where: str) -> None:
     empty = [i + 1 for i, n in enumerate(names) if not n]
     if empty:
-        raise UserError(f"{where}: the header has an empty column name (column {empty[0]}); "
-                        f"every column needs a name")
+        raise UserError(N_("{path}: the header has an empty column name (column {n}); every "
+                           "column needs a name"), path=where, n=empty[0])
     seen = set()
     for n in names:
         if n in seen:
-            raise UserError(f"{where}: the header names the column {n!r} twice")
+            raise UserError(N_("{path}: the header names the column {name!r} twice"),
+                            path=where, name=n)
         seen.add(n)
     numeric = [n for n in names if _is_number(n)]
     if len(numeric) == len(names):
         shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
-        raise UserError(f"{where}: the first line ({shown}) looks like data, not column names; "
-                        f"add a header row")
+        raise UserError(N_("{path}: the first line ({shown}) looks like data, not column "
+                           "names; add a header row"), path=where, shown=shown)
 
 
 def _is_number(text: str) -> bool:
@@ -158,16 +164,16 @@ def _is_number(text: str) -> bool:
 
 def _number(text: str, where: str, line: int, column: str) -> float:
     if not text:
-        raise UserError(f"{where} line {line}, column {column!r}: the cell is empty; every cell "
-                        f"must be a number")
+        raise UserError(N_("{path} line {line}, column {column!r}: the cell is empty; every "
+                           "cell must be a number"), path=where, line=line, column=column)
     try:
         value = float(text)
     except ValueError:
-        raise UserError(f"{where} line {line}, column {column!r}: {text!r} is not a "
-                        f"number") from None
+        raise UserError(N_("{path} line {line}, column {column!r}: {text!r} is not a number"),
+                        path=where, line=line, column=column, text=text) from None
     if not math.isfinite(value):
-        raise UserError(f"{where} line {line}, column {column!r}: {text!r} is not a finite "
-                        f"number")
+        raise UserError(N_("{path} line {line}, column {column!r}: {text!r} is not a finite "
+                           "number"), path=where, line=line, column=column, text=text)
     return value
 
 
@@ -185,8 +191,8 @@ def write_csv(path: str | os.PathLike | None, names: list[str], rows, stream=Non
         return
     p = Path(path)
     if p.is_dir():
-        raise UserError(f"the output {os.fspath(p)!r} is a folder; give a file name such as "
-                        f"preds.csv")
+        raise UserError(N_("the output {path!r} is a folder; give a file name such as "
+                           "preds.csv"), path=os.fspath(p))
     with open(p, "w", newline="", encoding="utf-8") as f:
         emit(f)
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from badak.cli.arguments import UserError
+from badak.cli.arguments import Phrase, UserError
+from badak.i18n import N_
 
 __all__ = ["available_memory", "format_bytes", "mlp_training_bytes", "require_memory"]
 
@@ -55,9 +56,11 @@ def mlp_training_bytes(sizes: Sequence[int], batch_size: int, itemsize: int = 4)
     return (4 * params + 3 * activations) * itemsize
 
 
-def require_memory(nbytes: int, what: str, hint: str) -> None:
-    """Raise a UserError when ``nbytes`` exceed the available memory."""
+def require_memory(nbytes: int, what: str | Phrase, hint: str | Phrase) -> None:
+    """Raise a UserError when ``nbytes`` exceed the available memory; ``what`` needs them,
+    ``hint`` says what to do (:class:`~badak.cli.arguments.Phrase` to have them translated)."""
     available = available_memory()
     if nbytes > available:
-        raise UserError(f"{what} needs about {format_bytes(nbytes)} of memory, more than the "
-                        f"{format_bytes(available)} available; {hint}")
+        raise UserError(N_("{what} needs about {needed} of memory, more than the {available} "
+                           "available; {hint}"), what=what, needed=format_bytes(nbytes),
+                        available=format_bytes(available), hint=hint)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from badak.cli.arguments import UserError
+from badak.cli.arguments import Phrase, UserError
 from badak.cli.csvfile import Table, read_table
+from badak.i18n import N_
 from badak.persistence.cli_metadata import METADATA_KEY
 
 __all__ = ["BUILTIN", "METADATA_KEY", "TrainingData", "load_training_data", "preprocess"]
@@ -75,8 +76,8 @@ def _split(x, y, seed: int):
     from badak.data import train_test_split
 
     if len(x) < 5:
-        raise UserError(f"the data set has {len(x)} rows; at least 5 are needed to hold out a "
-                        f"validation part")
+        raise UserError(N_("the data set has {n} rows; at least 5 are needed to hold out a "
+                           "validation part"), n=len(x))
     x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.2, rng=seed)
     return x_train, y_train, x_val, y_val
 
@@ -88,7 +89,8 @@ def _builtin(name: str, samples: int, noise: float, seed: int) -> TrainingData:
         from badak.cli.memory import require_memory
 
         # the points, their labels and the split's copies, in float64
-        require_memory(samples * 8 * 12, f"--samples {samples}", "choose fewer samples")
+        require_memory(samples * 8 * 12, f"--samples {samples}",
+                       Phrase(N_("choose fewer samples")))
         x, y = getattr(datasets, f"make_{name}")(samples, noise=noise, rng=seed)
         x_train, y_train, x_val, y_val = _split(x, y, seed)
         return TrainingData(name, x_train, y_train, x_val, y_val, "classification",
@@ -114,30 +116,35 @@ def _feature_columns(table: Table, target: str, features: list[str] | None,
     for flag, chosen in (("--features", features), ("--drop", drop)):
         unknown = [c for c in chosen or () if c not in table.index]
         if unknown:
-            raise UserError(f"{flag}: {', '.join(map(repr, unknown))} "
-                            f"{'is not a column' if len(unknown) == 1 else 'are not columns'} "
-                            f"of {table.path}; its columns are {_shown(table.names)}")
+            template = N_("{flag}: {names} is not a column of {path}; its columns are "
+                          "{columns}") if len(unknown) == 1 else \
+                N_("{flag}: {names} are not columns of {path}; its columns are {columns}")
+            raise UserError(template, flag=flag, names=", ".join(map(repr, unknown)),
+                            path=table.path, columns=_shown(table.names))
     if features is not None:
         if len(set(features)) != len(features):
-            raise UserError(f"--features names a column twice: {', '.join(features)}")
+            raise UserError(N_("--features names a column twice: {names}"),
+                            names=", ".join(features))
         if target in features:
-            raise UserError(f"--features includes the target column {target!r}; a model "
-                            f"cannot learn from the answer")
+            raise UserError(N_("--features includes the target column {target!r}; a model "
+                               "cannot learn from the answer"), target=target)
         columns = list(features)
     else:
         columns = [n for n in table.names if n != target]
     dropped = set(drop or ())
     columns = [c for c in columns if c not in dropped]
     if not columns:
-        raise UserError(f"no feature column is left to learn from in {table.path} (the "
-                        f"target is {target!r}); check --features and --drop")
+        raise UserError(N_("no feature column is left to learn from in {path} (the target is "
+                           "{target!r}); check --features and --drop"), path=table.path,
+                        target=target)
     for c in columns:
         word = table.first_word(c)
         if word is not None:
             line, text = word
-            raise UserError(f"{table.path} line {line}, column {c!r}: {text!r} is not a number; "
-                            f"feature columns must hold numbers (words are only for the "
-                            f"--target column): leave it out with --drop {c}")
+            raise UserError(N_("{path} line {line}, column {column!r}: {text!r} is not a "
+                               "number; feature columns must hold numbers (words are only for "
+                               "the --target column): leave it out with --drop {column}"),
+                            path=table.path, line=line, column=c, text=text)
     return columns
 
 
@@ -154,21 +161,23 @@ def _from_csv(path: str, target: str | None, task: str, seed: int,
     table = read_table(path)
     names = table.names
     if target is None:
-        raise UserError(f"--target COLUMN is needed with a CSV file: which column to predict? "
-                        f"The columns of {path} are {_shown(names)}")
+        raise UserError(N_("--target COLUMN is needed with a CSV file: which column to "
+                           "predict? The columns of {path} are {columns}"), path=path,
+                        columns=_shown(names))
     if target not in table.index:
-        raise UserError(f"--target {target!r} is not a column of {path}; its columns are "
-                        f"{_shown(names)}")
+        raise UserError(N_("--target {target!r} is not a column of {path}; its columns are "
+                           "{columns}"), target=target, path=path, columns=_shown(names))
     if len(names) < 2:
-        raise UserError(f"{path} has only the target column; it needs at least one feature "
-                        f"column")
+        raise UserError(N_("{path} has only the target column; it needs at least one feature "
+                           "column"), path=path)
     columns = _feature_columns(table, target, features, drop)
     x = table.numbers(columns)
     word = table.first_word(target)
     if word is not None:                                   # labels such as 'cat', 'dog'
         if task == "regression":
-            raise UserError(f"--task regression needs numbers in column {target!r}; line "
-                            f"{word[0]} holds {word[1]!r}")
+            raise UserError(N_("--task regression needs numbers in column {target!r}; line "
+                               "{line} holds {text!r}"), target=target, line=word[0],
+                            text=word[1])
         y = np.array(table.words(target))
         task = "classification"
         integral, distinct = True, len(np.unique(y))
@@ -180,12 +189,13 @@ def _from_csv(path: str, target: str | None, task: str, seed: int,
         task = "classification" if integral and distinct <= MAX_CLASSES else "regression"
     if task == "classification":
         if not integral:
-            raise UserError(f"--task classification needs whole-number class labels in column "
-                            f"{target!r}; it holds values such as "
-                            f"{y[y != np.round(y)][0]:g}")
+            raise UserError(N_("--task classification needs whole-number class labels in "
+                               "column {target!r}; it holds values such as {value:g}"),
+                            target=target, value=y[y != np.round(y)][0])
         if distinct < 2:
-            raise UserError(f"column {target!r} holds a single class ({_label(y[0])}); "
-                            f"classification needs at least two")
+            raise UserError(N_("column {target!r} holds a single class ({label}); "
+                               "classification needs at least two"), target=target,
+                            label=_label(y[0]))
     x_train, y_train, x_val, y_val = _split(x, y, seed)
     mean, scale = _standardize(x_train)
     classes = None
@@ -207,14 +217,18 @@ def load_training_data(source: str, target: str | None = None, task: str = "auto
     if source in BUILTIN:
         for flag, value in (("--target", target), ("--features", features), ("--drop", drop)):
             if value is not None:
-                raise UserError(f"{flag} is only for CSV files; the built-in data set "
-                                f"{source!r} has its own columns and target")
+                raise UserError(N_("{flag} is only for CSV files; the built-in data set "
+                                   "{source!r} has its own columns and target"), flag=flag,
+                                source=source)
         data = _builtin(source, samples, noise, seed)
         if task != "auto" and task != data.task:
-            raise UserError(f"--task {task} does not fit the data set {source!r}, which is a "
-                            f"{data.task} problem")
+            template = N_("--task {task} does not fit the data set {source!r}, which is a "
+                          "classification problem") if data.task == "classification" else \
+                N_("--task {task} does not fit the data set {source!r}, which is a "
+                   "regression problem")
+            raise UserError(template, task=task, source=source)
         return data
     if not source.lower().endswith(".csv"):
-        raise UserError(f"--data must be one of {', '.join(BUILTIN)} or a .csv file; received "
-                        f"{source!r}")
+        raise UserError(N_("--data must be one of {names} or a .csv file; received "
+                           "{source!r}"), names=", ".join(BUILTIN), source=source)
     return _from_csv(source, target, task, seed, features, drop)

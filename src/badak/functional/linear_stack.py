@@ -13,8 +13,9 @@ is exactly that of the separate nodes, in the same order, so results are identic
   the node made itself: the same numbers without the copies).
 
 :class:`badak.nn.Sequential` uses it for runs of ``Linear`` and ``ReLU``/``Sigmoid``/``Tanh``/
-``LeakyReLU``/``Identity`` layers (see :mod:`badak.nn.fusion`); set ``model.fuse = False`` to see
-every layer as its own node in traces and graph pictures. Recorded backward passes
+``LeakyReLU``/``Identity`` layers (see :mod:`badak.nn.fusion`). Traces and graph pictures
+(:mod:`badak.explain`, :mod:`badak.viz`) still show every layer as its own step, from what the node
+saves in ``forward``; ``model.fuse = False`` makes them real nodes. Recorded backward passes
 (``create_graph=True``) rebuild the stack from the separate nodes, so higher derivatives work too.
 """
 

@@ -134,7 +134,7 @@ def apple_backprop(out_dir, lang: str = "en") -> Section:
                   label=_("backpropagation (1 forward + 1 backward)"))
         ax.loglog(ps, [1e3 * r["numerical_s"] for r in cost], "s-",
                   label=_("numerical differentiation (2P forward passes)"))
-        ax.set_xlabel(_("number of parameters P"))
+        ax.set_xlabel(_("number of parameters P (count, log scale)"))
         ax.set_ylabel(_("time for one gradient (ms, log scale)"))
         ax.set_title(_("The cost of one gradient"))
         ax.grid(True, which="both", alpha=0.3)

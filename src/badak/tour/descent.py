@@ -91,7 +91,7 @@ def gradient_descent(out_dir, steps: int = 10, lang: str = "en") -> Section:
         ax.axvline(0.1, color="tab:red", ls="--", label=_("α = 2/f'' = 0.1: the real limit"))
         ax.fill_between(alphas, 0, 3.2, where=alphas > 0.1, color="tab:red", alpha=0.1,
                         label=_("diverges (|factor| > 1)"))
-        ax.set_xlabel(_("learning rate α"))
+        ax.set_xlabel(_("learning rate α (no unit)"))
         ax.set_ylabel(_("|x_new / x_old| (no unit)"))
         ax.set_ylim(0, 3.2)
         ax.set_title(_("The α limit is 2/f'', not 1 (α = 0.5 on 10x²: factor 9)"))

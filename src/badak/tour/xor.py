@@ -114,7 +114,8 @@ def mlp_xor(out_dir, epochs: int = 100, samples: int = 200, rng=0, lang: str = "
     def draw_curves():
         from badak.plots import plot_history
 
-        return plot_history(history, title=_("MLP 2-16-16-2 (ReLU) on XOR"), lang=lang)
+        return plot_history(history, title=_("MLP 2-16-16-2 (ReLU) on XOR"), lang=lang,
+                            units={"loss": _("cross-entropy, nats")})
 
     def draw_fitting():
         from badak.plots import new_figure

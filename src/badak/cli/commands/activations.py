@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from badak.cli.arguments import output_dir, pictures_or_note
 from badak.i18n import N_
 
 NAME = "activations"
-HELP = "table of the activation functions and a picture of each with its derivative"
+HELP = N_("table of the activation functions and a picture of each with its derivative")
 DESCRIPTION = N_("""Print the properties of every activation of the lecture (output range,
 zero-centred, saturation, dying units, cost) and save a picture of each function with its
 derivative, computed by badak's backward pass, as activations.png in --out.""")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from badak.cli.commands._lang import localize
-
-    _ = localize(parser, DESCRIPTION)
+def add_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
     parser.add_argument("--out", default="badak-out", metavar="DIR",
                         help=_("folder for activations.png (default: ./badak-out)"))
 
@@ -29,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     _ = translator(args.lang)
     out = output_dir(args.out)
     print(atlas.table("text", lang=args.lang))
-    if not pictures_or_note():
+    if not pictures_or_note(args.lang):
         return 0
     path = out / "activations.png"
     atlas.plot(path=path, lang=args.lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
+from collections.abc import Callable
 
 from badak.cli.arguments import (
     UserError,
@@ -16,7 +17,7 @@ from badak.cli.arguments import (
 from badak.i18n import N_, translator
 
 NAME = "gd"
-HELP = "minimise a formula by gradient descent, printing the Taylor check of every step"
+HELP = N_("minimise a formula by gradient descent, printing the Taylor check of every step")
 DESCRIPTION = N_("""Minimise f given as a formula (numbers, the variables, + - * / **, and exp log
 sqrt abs tanh sigmoid relu step) from --x0, with derivatives from badak's autograd. Each step
 prints f(x_new) beside the first-order Taylor prediction f(x_old) - lr f'(x_old)^2 and the
@@ -31,10 +32,7 @@ EPILOG = N_("""examples:
 (a starting value that begins with '-' needs the form --x0=-7,2)""")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from badak.cli.commands._lang import localize
-
-    _ = localize(parser, DESCRIPTION, EPILOG)
+def add_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
     parser.add_argument("expr", metavar="EXPR", help=_("the formula of f, e.g. \"x**2 + 3*x\""))
     parser.add_argument("--x0", type=parse_number_list, required=True, metavar="X",
                         help=_("starting point: one number, or one per variable "
@@ -61,7 +59,8 @@ def build_function(expr: str, names: list[str]):
     try:
         e = parse(expr, names)
     except ExpressionError as err:
-        raise UserError(f"the expression {expr!r} is refused: {err}") from None
+        raise UserError(N_("the expression {expr!r} is refused: {error}"), expr=expr,
+                        error=str(err)) from None
     if len(names) == 1:
         return lambda x: e.evaluate(**{names[0]: x})
     return lambda x: e.evaluate(**{name: x[i] for i, name in enumerate(names)})
@@ -72,16 +71,16 @@ def run(args: argparse.Namespace) -> int:
 
     names = [n.strip() for n in args.vars.split(",")]
     if not all(n.isidentifier() for n in names):
-        raise UserError(f"--vars must be names separated by commas, such as x,y; received "
-                        f"{args.vars!r}")
+        raise UserError(N_("--vars must be names separated by commas, such as x,y; received "
+                           "{vars!r}"), vars=args.vars)
     if len(args.x0) != len(names):
-        raise UserError(f"--x0 must give one starting value per variable ({', '.join(names)}); "
-                        f"received {len(args.x0)} value(s)")
+        raise UserError(N_("--x0 must give one starting value per variable ({names}); "
+                           "received {n} value(s)"), names=", ".join(names), n=len(args.x0))
     plot = None if args.plot is None else output_file(args.plot)
     if plot is not None:
         require_matplotlib("--plot")
         if len(names) > 2:
-            raise UserError(f"--plot draws 1 or 2 variables; received {len(names)}")
+            raise UserError(N_("--plot draws 1 or 2 variables; received {n}"), n=len(names))
     f = build_function(args.expr, names)
     x0 = args.x0[0] if len(names) == 1 else args.x0
     with warnings.catch_warnings(record=True) as caught:

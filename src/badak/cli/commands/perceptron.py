@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
+from collections.abc import Callable
 
 from badak.cli.arguments import (
     UserError,
@@ -15,7 +16,7 @@ from badak.cli.arguments import (
 from badak.i18n import N_, translator
 
 NAME = "perceptron"
-HELP = "train a perceptron on AND, OR, NAND or XOR with the perceptron rule"
+HELP = N_("train a perceptron on AND, OR, NAND or XOR with the perceptron rule")
 DESCRIPTION = N_("""Train one perceptron on the truth table of a logic gate with Rosenblatt's rule
 (w <- w + lr (y - y_hat) x, b <- b + lr (y - y_hat)), print the errors of each epoch and the
 learned rule in both forms (threshold and bias). On XOR the rule cannot converge, because no
@@ -25,10 +26,7 @@ EPILOG = N_("""examples:
   badak perceptron --gate xor --max-epochs 50 --plot xor.png""")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from badak.cli.commands._lang import localize
-
-    _ = localize(parser, DESCRIPTION, EPILOG)
+def add_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
     parser.add_argument("--gate", required=True, choices=("and", "or", "nand", "xor"),
                         help=_("the truth table to learn"))
     parser.add_argument("--lr", type=parse_positive_float, default=0.1,
@@ -53,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             p = Perceptron(2, lr=args.lr, max_epochs=args.max_epochs).fit(x, y)
         except OverflowError as e:
-            raise UserError(f"--lr: {e}") from None
+            raise UserError(N_("--lr: {error}"), error=str(e)) from None
     _ = translator(args.lang)
     gate = args.gate.upper()
     print(_("perceptron on {gate} (lr={lr:g}, max_epochs={n})").format(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 import numpy as np
 
 from badak.cli.arguments import UserError, existing_file, not_an_input, output_file
+from badak.i18n import N_, translator
 
 NAME = "predict"
-HELP = "predict the rows of a CSV file with a model saved by 'badak train'"
-DESCRIPTION = """Load a model file (saved by 'badak train' or badak.save) and predict every row
+HELP = N_("predict the rows of a CSV file with a model saved by 'badak train'")
+DESCRIPTION = N_("""Load a model file (saved by 'badak train' or badak.save) and predict every row
 of a CSV file (a header row, then rows of values). For a model from 'badak train' the columns
 are matched by name (extra columns, such as the target or columns of words, are ignored) and
 the saved preprocessing is applied; predicted classes are given in the original labels
@@ -19,17 +21,17 @@ the saved preprocessing is applied; predicted classes are given in the original 
 with the model is checked against the model first: a malformed or edited one is an error. For
 any other model the CSV must have exactly as many columns as the model has inputs, all
 numbers. If the CSV holds the target column, the accuracy or MAE is reported. Without
---output the predictions are printed as CSV; --output may not be the model or the data."""
-EPILOG = """examples:
-  badak predict badak-out/model.npz --data new_houses.csv --output preds.csv"""
+--output the predictions are printed as CSV; --output may not be the model or the data.""")
+EPILOG = N_("""examples:
+  badak predict badak-out/model.npz --data new_houses.csv --output preds.csv""")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", metavar="MODEL.npz", help="a model file")
+def add_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
+    parser.add_argument("model", metavar="MODEL.npz", help=_("a model file"))
     parser.add_argument("--data", required=True, metavar="FILE.csv",
-                        help="the rows to predict")
+                        help=_("the rows to predict"))
     parser.add_argument("--output", metavar="PATH",
-                        help="write the predictions to this CSV file (default: print them)")
+                        help=_("write the predictions to this CSV file (default: print them)"))
 
 
 def _select_columns(table, meta: dict, n_in: int | None) -> np.ndarray:
@@ -40,14 +42,16 @@ def _select_columns(table, meta: dict, n_in: int | None) -> np.ndarray:
         missing = [f for f in features if f not in table.index]
         if missing:
             shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-            raise UserError(f"{table.path} lacks {len(missing)} of the model's {len(features)} "
-                            f"feature columns: {shown}")
+            raise UserError(N_("{path} lacks {n} of the model's {total} feature columns: "
+                               "{shown}"), path=table.path, n=len(missing),
+                            total=len(features), shown=shown)
         return table.numbers(features)
     names = table.names
     if n_in is not None and len(names) != n_in:
         shown = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
-        raise UserError(f"the model takes {n_in} features but {table.path} has {len(names)} "
-                        f"columns ({shown})")
+        raise UserError(N_("the model takes {n} features but {path} has {columns} columns "
+                           "({shown})"), n=n_in, path=table.path, columns=len(names),
+                        shown=shown)
     return table.numbers(names)
 
 
@@ -58,19 +62,20 @@ def run(args: argparse.Namespace) -> int:
     from badak.persistence.cli_metadata import model_io_sizes
     from badak.training import predict
 
-    model_path = existing_file(args.model, "the model file")
-    data_path = existing_file(args.data, "the CSV file")
+    _ = translator(args.lang)
+    model_path = existing_file(args.model, N_("the model file"))
+    data_path = existing_file(args.data, N_("the CSV file"))
     output = None
     if args.output is not None:
         output = not_an_input(output_file(args.output), "--output",
-                              {"the model file": model_path, "the data file": data_path})
+                              {N_("the model file"): model_path, N_("the data file"): data_path})
     table = read_table(data_path)
     checkpoint = load_checkpoint(model_path)
     model = checkpoint.model
     # a malformed 'badak_cli' entry is a ModelFileError, which main() prints as one line
     # 'badak: error: ...' with exit code 2, like every other fault of the file
     meta = validated_cli_metadata(model, checkpoint.metadata, model_path)
-    n_in, _ = model_io_sizes(model)
+    n_in, _n_out = model_io_sizes(model)
     x = preprocess(meta, _select_columns(table, meta, n_in))
     out = predict(model, x)                                   # (N, outputs)
     out = out.reshape(len(out), -1)
@@ -90,18 +95,20 @@ def run(args: argparse.Namespace) -> int:
                 right = np.mean([a == b for a, b in zip(labels, truth)])
             else:
                 right = np.mean(np.asarray(classes)[index] == table.numbers([target])[:, 0])
-            score = f"accuracy on {args.data}: {float(right):.4f}"
+            score = _("accuracy on {data}: {value:.4f}").format(data=args.data,
+                                                                value=float(right))
     else:
         header = ["prediction"] if out.shape[1] == 1 else \
             [f"output{i}" for i in range(out.shape[1])]
         rows = out.tolist()
         if target in table.index and out.shape[1] == 1:
             truth = table.numbers([target])[:, 0]
-            score = f"MAE on {args.data}: {float(np.mean(np.abs(out[:, 0] - truth))):.4f}"
+            score = _("MAE on {data}: {value:.4f}").format(
+                data=args.data, value=float(np.mean(np.abs(out[:, 0] - truth))))
     write_csv(output, header, rows, stream=sys.stdout)
     info = sys.stdout if output is not None else sys.stderr  # keep printed CSV clean
     if output is not None:
-        print(f"predictions for {len(rows)} rows: {output}", file=info)
+        print(_("predictions for {n} rows: {path}").format(n=len(rows), path=output), file=info)
     if score is not None:
         print(score, file=info)
     return 0

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 from badak.cli.arguments import output_dir
 from badak.i18n import N_, translator
 
 NAME = "tour"
-HELP = "run the whole lecture and write a Markdown report with pictures"
+HELP = N_("run the whole lecture and write a Markdown report with pictures")
 DESCRIPTION = N_("""Run the lecture in order: logic gates and the perceptron failing on XOR,
 gradient descent with the Taylor check, backpropagation on computational graphs (the chain
 rule, the apple graphs, the cost against numerical differentiation), MLPs on XOR (linear
@@ -27,10 +28,7 @@ EPILOG = N_("""examples:
 The language defaults to Korean when LC_ALL, LC_MESSAGES or LANG asks for it (ko_KR.UTF-8).""")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from badak.cli.commands._lang import localize
-
-    _ = localize(parser, DESCRIPTION, EPILOG)
+def add_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
     parser.add_argument("--out", default="badak-out", metavar="DIR",
                         help=_("folder for report.md and the pictures (default: ./badak-out)"))
     parser.add_argument("--quick", action="store_true",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from badak.cli.arguments import (
+    Phrase,
     not_an_input,
     output_dir,
     output_file,
@@ -18,15 +20,16 @@ from badak.cli.arguments import (
     pictures_or_note,
 )
 from badak.cli.trainingdata import BUILTIN, METADATA_KEY
+from badak.i18n import N_, translator
 from badak.nn import ACTIVATIONS
 from badak.optim import OPTIMIZERS
 from badak.training import Callback
 
 NAME = "train"
-HELP = "train an MLP on a built-in data set or a CSV file and save it"
-DESCRIPTION = f"""Train a multi-layer perceptron and save it with its pictures.
+HELP = N_("train an MLP on a built-in data set or a CSV file and save it")
+DESCRIPTION = N_("""Train a multi-layer perceptron and save it with its pictures.
 
---data is one of {', '.join(BUILTIN)}
+--data is one of {datasets}
 or a CSV file (a header row of column names, then rows of values) with --target naming the
 column to predict. 20% of the rows are held out for
 validation (the test split for boston and mnist5k). A target of words (cat, dog) or of whole
@@ -40,61 +43,68 @@ feature names and the class labels, so that 'badak predict' applies them too.
 Writes into --out: the training curves, the decision boundary (2 features) or predicted
 against actual (regression), and the model (model.npz unless --save says otherwise). Neither
 may overwrite the data file. Sizes whose arrays would not fit in the available memory are
-refused before anything is allocated."""
-EPILOG = """examples:
+refused before anything is allocated.""")
+EPILOG = N_("""examples:
   badak train --data moons --hidden 16,16 --epochs 50
   badak train --data boston --optimizer rmsprop --epochs 100 --batch-size 16
   badak train --data houses.csv --target price --save houses.npz
-  badak train --data pets.csv --target species --drop name"""
+  badak train --data pets.csv --target species --drop name""")
+
+WORDS = (N_("validation"), N_("test"), N_("classification"), N_("regression"))
+"""Words of the data's description, translated where they are printed."""
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
+    datasets = ", ".join(BUILTIN)
+    parser.description = parser.description.format(datasets=datasets)
     parser.add_argument("--data", required=True, metavar="NAME|FILE.csv",
-                        help=f"{', '.join(BUILTIN)}, or a CSV file")
+                        help=_("{datasets}, or a CSV file").format(datasets=datasets))
     parser.add_argument("--target", metavar="COLUMN",
-                        help="the column to predict (CSV files only)")
+                        help=_("the column to predict (CSV files only)"))
     parser.add_argument("--features", type=parse_name_list, metavar="COLUMNS",
-                        help="the columns to learn from, comma-separated (CSV files only; "
-                             "default: every column but the target)")
+                        help=_("the columns to learn from, comma-separated (CSV files only; "
+                               "default: every column but the target)"))
     parser.add_argument("--drop", type=parse_name_list, metavar="COLUMNS",
-                        help="columns to leave out, comma-separated (CSV files only)")
+                        help=_("columns to leave out, comma-separated (CSV files only)"))
     parser.add_argument("--task", choices=("auto", "classification", "regression"),
-                        default="auto", help="(default: auto, from the target's values)")
+                        default="auto", help=_("(default: auto, from the target's values)"))
     parser.add_argument("--hidden", type=parse_int_list, default=[64, 64], metavar="SIZES",
-                        help="hidden layer sizes, comma-separated (default: 64,64)")
+                        help=_("hidden layer sizes, comma-separated (default: 64,64)"))
     parser.add_argument("--activation", choices=[a for a in ACTIVATIONS
                                                  if a not in ("softmax", "step")],
-                        default="relu", help="hidden activation (default: relu)")
+                        default="relu", help=_("hidden activation (default: relu)"))
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
-                        help="(default: adam)")
+                        help=_("the optimizer (default: {name})").format(name="adam"))
     parser.add_argument("--lr", type=parse_positive_float,
-                        help="learning rate (default: the optimizer's, 1e-3 for adam)")
+                        help=_("learning rate (default: the optimizer's, 1e-3 for adam)"))
     parser.add_argument("--epochs", type=parse_positive_int, default=50,
-                        help="(default: 50)")
+                        help=_("passes over the training data (default: {n})").format(n=50))
     parser.add_argument("--batch-size", type=parse_positive_int, default=32,
-                        help="(default: 32)")
+                        help=_("samples per step (default: {n})").format(n=32))
     parser.add_argument("--samples", type=parse_positive_int, default=400,
-                        help="points of a 2-D toy data set (default: 400)")
+                        help=_("points of a 2-D toy data set (default: 400)"))
     parser.add_argument("--noise", type=parse_nonnegative_float, default=0.1,
-                        help="noise of a 2-D toy data set (default: 0.1)")
+                        help=_("noise of a 2-D toy data set (default: 0.1)"))
     parser.add_argument("--seed", type=parse_nonnegative_int, default=0,
-                        help="seed of the data, the split, the weights and the batches "
-                             "(default: 0)")
+                        help=_("seed of the data, the split, the weights and the batches "
+                               "(default: 0)"))
     parser.add_argument("--save", metavar="PATH",
-                        help="where to save the model (default: OUT/model.npz)")
+                        help=_("where to save the model (default: OUT/model.npz)"))
     parser.add_argument("--out", default="badak-out", metavar="DIR",
-                        help="folder for the pictures (default: ./badak-out)")
+                        help=_("folder for the pictures (default: ./badak-out)"))
 
 
 class EpochProgress(Callback):
     """Advance a progress display after each epoch, showing the loss."""
 
-    def __init__(self, progress) -> None:
+    def __init__(self, progress, lang: str = "en") -> None:
         self.progress = progress
+        self._ = translator(lang)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         shown = ", ".join(f"{k} {v:.4g}" for k, v in logs.items())
-        self.progress.advance(f"epoch {epoch + 1}: {shown}")   # hooks count from 0 (Keras)
+        self.progress.advance(self._("epoch {n}: {logs}").format(
+            n=epoch + 1, logs=shown))   # hooks count from 0 (Keras)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
     from badak.cli.trainingdata import load_training_data
     from badak.tour import StepProgress
 
-    inputs = {} if args.data in BUILTIN else {"the data file": Path(args.data)}
+    _ = translator(args.lang)
+    inputs = {} if args.data in BUILTIN else {N_("the data file"): Path(args.data)}
     if args.save:
         save_path = not_an_input(output_file(args.save), "--save", inputs)
     else:
@@ -114,15 +125,18 @@ def run(args: argparse.Namespace) -> int:
     n_features = data.x_train.shape[1]
     sizes = [n_features, *args.hidden, data.n_outputs]
     require_memory(mlp_training_bytes(sizes, min(args.batch_size, len(data.x_train))),
-                   f"the network {'-'.join(map(str, sizes))}",
-                   "choose smaller --hidden sizes (or --batch-size)")
+                   Phrase(N_("the network {sizes}"), sizes="-".join(map(str, sizes))),
+                   Phrase(N_("choose smaller --hidden sizes (or --batch-size)")))
     model = badak.nn.MLP(sizes, activation=args.activation, rng=args.seed)
     classify = data.task == "classification"
     loss, metrics = ("cross_entropy", ("accuracy",)) if classify else ("mse", ("mae",))
-    print(f"training MLP {'-'.join(map(str, sizes))} ({args.activation}) on {data.name}: "
-          f"{len(data.x_train)} training and {len(data.x_val)} {data.val_name} rows, "
-          f"{data.task}, {args.optimizer}, {args.epochs} epochs at batch size "
-          f"{args.batch_size}")
+    print(_("training MLP {sizes} ({activation}) on {data}: {n_train} training and {n_val} "
+            "{val_name} rows, {task}, {optimizer}, {epochs} epochs at batch size "
+            "{batch_size}").format(sizes="-".join(map(str, sizes)), activation=args.activation,
+                                   data=data.name, n_train=len(data.x_train),
+                                   n_val=len(data.x_val), val_name=_(data.val_name),
+                                   task=_(data.task), optimizer=args.optimizer,
+                                   epochs=args.epochs, batch_size=args.batch_size))
     every = max(1, args.epochs // 10)
     with StepProgress(args.epochs, "badak train", enabled=not args.quiet,
                       every=every) as bar:
@@ -130,33 +144,43 @@ def run(args: argparse.Namespace) -> int:
                             optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
                             batch_size=args.batch_size,
                             validation_data=(data.x_val, data.y_val), metrics=metrics,
-                            rng=args.seed, verbose=0, callbacks=[EpochProgress(bar)])
+                            rng=args.seed, verbose=0,
+                            callbacks=[EpochProgress(bar, args.lang)])
     last = history.last()
-    print("final: " + ", ".join(f"{k.replace('val_', data.val_name + '_')} {v:.4f}"
-                                for k, v in last.items()))
+    print(_("final: {logs}").format(logs=", ".join(
+        f"{k.replace('val_', data.val_name + '_')} {v:.4f}" for k, v in last.items())))
     badak.save(model, save_path, metadata={METADATA_KEY: data.describe()})
-    print(f"model: {save_path}")
-    if pictures_or_note():
-        outputs = {"the model file": save_path, **inputs}
-        for path in _pictures(model, data, history, out, outputs):
-            print(f"picture: {path}")
+    print(_("model: {path}").format(path=save_path))
+    if pictures_or_note(args.lang):
+        outputs = {N_("the model file"): save_path, **inputs}
+        for path in _pictures(model, data, history, out, outputs, args.lang):
+            print(_("picture: {path}").format(path=path))
     return 0
 
 
-def _pictures(model, data, history, out, keep: dict) -> list:
-    """Draw the pictures into ``out``; none may overwrite a file of ``keep`` ({what: path})."""
+def _pictures(model, data, history, out, keep: dict, lang: str = "en") -> list:
+    """Draw the pictures into ``out`` in ``lang``; none may overwrite a file of ``keep``
+    ({what: path})."""
     import numpy as np
 
     from badak.plots import plot_decision_boundary, plot_history, plot_predictions, predict_numpy
 
+    _ = translator(lang)
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(data.name).stem)
     paths = [not_an_input(out / f"{stem}_curves.png", "--out", keep)]
-    plot_history(history, path=paths[0], title=f"MLP on {data.name}")
+    # the units of the axes: Boston's prices are in $1000s; a CSV target's unit is its own
+    unit = _("$1000s") if data.name == "boston" else _("unit of {target}").format(
+        target=data.target)
+    units = {"loss": _("cross-entropy, nats")} if data.task == "classification" else \
+        {"loss": _("MSE, ({unit})²").format(unit=unit), "mae": unit}
+    points = _("{data}: {val_name} points").format(data=data.name, val_name=_(data.val_name))
+    plot_history(history, path=paths[0], title=_("MLP on {data}").format(data=data.name),
+                 lang=lang, units=units)
     if data.task == "classification" and data.x_train.shape[1] == 2:
         paths.append(not_an_input(out / f"{stem}_boundary.png", "--out", keep))
         if data.mean is None:
             plot_decision_boundary(model, data.x_val, data.y_val, path=paths[-1],
-                                   title=f"{data.name}: {data.val_name} points")
+                                   title=points, lang=lang)
         else:  # draw the boundary in the data's own units: standardize inside
             mean = data.mean.astype(np.float32)
             scale = data.scale.astype(np.float32)
@@ -165,10 +189,9 @@ def _pictures(model, data, history, out, keep: dict) -> list:
                 return model((t - mean) / scale)
 
             plot_decision_boundary(on_raw_inputs, data.x_val * data.scale + data.mean,
-                                   data.y_val, path=paths[-1],
-                                   title=f"{data.name}: {data.val_name} points")
+                                   data.y_val, path=paths[-1], title=points, lang=lang)
     elif data.task == "regression":
         paths.append(not_an_input(out / f"{stem}_predictions.png", "--out", keep))
         plot_predictions(data.y_val, predict_numpy(model, data.x_val), path=paths[-1],
-                         title=None)
+                         title=None, lang=lang, unit=unit)
     return paths
