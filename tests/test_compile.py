@@ -337,3 +337,30 @@ def test_the_engine_does_not_import_replay():
     src = pathlib.Path(badak.__file__).parent
     for name in ("tensor.py", "autograd.py"):
         assert "replay" not in (src / name).read_text()
+
+
+@pytest.mark.parametrize("clip", ["norm", "value"])
+def test_gradient_clipping_inside_the_step_is_replayed(clip):
+    runs = []
+    for compiled in (False, True):
+        model = _mlp("relu")
+        opt = optim.SGD(model.parameters(), lr=0.5)
+
+        def train_step(x, y, model=model, opt=opt):
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            if clip == "norm":
+                optim.clip_grad_norm_(model.parameters(), 0.1)  # a generator, consumed
+            else:
+                optim.clip_grad_value_(model.parameters(), 0.01)
+            opt.step()
+            return loss
+
+        step = badak.compile(train_step) if compiled else train_step
+        losses = [step(x, y).item() for x, y in _batches(6)]
+        runs.append((losses, [p.data.copy() for p in model.parameters()]))
+    assert step.replays == 4
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1], runs[1][1]):
+        np.testing.assert_array_equal(a, b)

@@ -38,6 +38,7 @@ replays the very Function objects that eager built, so there is nothing new to g
 from __future__ import annotations
 
 import functools
+import operator
 import sys
 from collections.abc import Callable
 
@@ -220,6 +221,7 @@ class _Recorder:
     def __init__(self, args):
         from badak import autograd
         from badak.nn.module import Module
+        from badak.optim import clip
         from badak.optim.optimizer import Optimizer
 
         self.ops: list[tuple] = []  # (fn, settings, inputs, output, grad enabled)
@@ -231,6 +233,8 @@ class _Recorder:
         self._pending = None
         self._module_frame = None
         self._base_step = Optimizer.step
+        self._with_grads = clip._with_grads.__code__
+        self._clip = None  # the clipping call being recorded: [func, its tensors, settings]
         self._watch = {
             Function.__call__.__code__: "op",
             autograd.backward.__code__: "backward",
@@ -241,6 +245,8 @@ class _Recorder:
             Module.zero_grad.__code__: ("zero_grad", Module.zero_grad),
             Tensor.zero_grad.__code__: ("zero_grad", Tensor.zero_grad),
             Module.__call__.__code__: "module",
+            clip.clip_grad_norm_.__code__: ("clip", clip.clip_grad_norm_),
+            clip.clip_grad_value_.__code__: ("clip", clip.clip_grad_value_),
             Tensor._bump_version.__code__: "inplace",
             Tensor.register_hook.__code__: "hook",
             Tensor.retain_grad.__code__: "hook",
@@ -255,6 +261,9 @@ class _Recorder:
             self.problem = problem
 
     def profile(self, frame, event, arg) -> None:
+        if self._clip is not None and event == "return" and frame.f_code is self._with_grads:
+            self._clip[1] = arg  # the parameters the clipping saw, as a list
+            return
         if event == "call":
             kind = self._watch.get(frame.f_code)
             if kind is None or self._busy is not None:
@@ -289,12 +298,18 @@ class _Recorder:
                 self._flag("the step registers a hook or retain_grad()")
             elif kind == "read":
                 self._flag("the step reads a value into Python (item(), float(), if t: ...)")
+            elif kind[0] == "clip":
+                code = frame.f_code
+                names = code.co_varnames[1:code.co_argcount + code.co_kwonlyargcount]
+                self._clip = [kind[1], None, {name: loc[name] for name in names}]
+                self.events.append(("clip", self._clip))
             else:  # zero_grad
                 self.events.append(("zero_grad", kind[1], loc["self"]))
             self._busy = frame
         elif event == "return":
             if frame is self._busy:
                 self._busy = None
+                self._clip = None
                 if self._pending is not None:
                     fn, settings, inputs, grad_on = self._pending
                     self._pending = None
@@ -471,7 +486,7 @@ class _Ambiguous(Exception):
 
 
 # ---------------------------------------------------------------------- the plan
-_FORWARD, _ZERO, _BACKWARD, _STEP = range(4)
+_FORWARD, _ZERO, _BACKWARD, _STEP, _CLIP = range(5)
 
 
 class _Plan:
@@ -570,6 +585,7 @@ class _Plan:
             same = ev_a[0] == kind and (
                 ev_a[1] == ev_b[1] if kind == "op" else
                 _same_ref(ev_a[1], ev_b[1]) if kind == "backward" else
+                _same_clip(ev_a[1], ev_b[1]) if kind == "clip" else
                 all(x is y for x, y in zip(ev_a[1:], ev_b[1:])))
             if not same:
                 raise _NotReplayable("two calls of the step did different things")
@@ -579,6 +595,9 @@ class _Plan:
                 actions.append((_ZERO, ev_b[1], ev_b[2]))
             elif ev_b[0] == "step":
                 actions.append((_STEP, ev_b[1]))
+            elif ev_b[0] == "clip":
+                func, tensors, settings = ev_b[1]
+                actions.append((_CLIP, func, tensors, settings))
             else:
                 actions.append((_BACKWARD, _backward_plan(b, ev_b[1][1], holders)))
         self.actions = actions
@@ -619,11 +638,19 @@ class _Plan:
                 _replay_backward(action[1])
             elif kind == _STEP:
                 action[1].step()
+            elif kind == _CLIP:
+                action[1](action[2], **action[3])
             else:
                 action[1](action[2])
         if self.single:
             return Tensor._make(self.results[0].data, False)
         return tuple(Tensor._make(h.data, False) for h in self.results)
+
+
+def _same_clip(ca, cb) -> bool:
+    """Whether two recorded clipping calls are the same call on the same parameters."""
+    return ca[0] is cb[0] and ca[1] is not None and cb[1] is not None and \
+        len(ca[1]) == len(cb[1]) and all(map(operator.is_, ca[1], cb[1])) and ca[2] == cb[2]
 
 
 def _same_ref(ra, rb) -> bool:
