@@ -2,6 +2,7 @@
 
     python benchmarks/compile_ratio.py                 # MLP batch 1, 32, 128; Boston batch 1
     python benchmarks/compile_ratio.py --rounds 50
+    python benchmarks/compile_ratio.py --sizes 4 4 4 4   # arithmetic almost free: overhead alone
 
 The models of ``suite.py``: the 784-256-128-10 ReLU MLP (softmax cross-entropy, plain SGD) and the
 Boston MLP 13-64-64-1 (MSE, RMSprop). Each round times a block of steps of the NumPy loop, of
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import suite  # noqa: E402  (the NumPy steps live there)
 
 
-def _steps(kind: str, batch: int):
+def _steps(kind: str, batch: int, fuse: bool = True):
     """(NumPy step, eager step, compiled step), each a no-argument callable."""
     import badak
     from badak import nn, optim
@@ -48,6 +49,7 @@ def _steps(kind: str, batch: int):
 
     def make(compiled: bool):
         model = nn.MLP(list(sizes), activation="relu", rng=0)
+        model.fuse = fuse  # False: each Linear and ReLU its own node (badak.nn.fusion)
         opt = make_opt(model.parameters())
 
         def train_step(x, y):
@@ -70,8 +72,8 @@ def _steps(kind: str, batch: int):
     return hand, make(False), make(True)
 
 
-def ratios(kind: str, batch: int, rounds: int):
-    hand, eager, compiled = _steps(kind, batch)
+def ratios(kind: str, batch: int, rounds: int, fuse: bool = True):
+    hand, eager, compiled = _steps(kind, batch, fuse)
     n = max(50, 20_000 // (4 * batch + 40))  # steps per block: a few tens of milliseconds
     for step in (hand, eager, compiled):
         for _ in range(n):
@@ -97,16 +99,27 @@ def ratios(kind: str, batch: int, rounds: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--sizes", type=int, nargs="+", metavar="N",
+                        help=f"MLP layer sizes (default {' '.join(map(str, suite.MLP_SIZES))})")
+    parser.add_argument("--batch", type=int, action="append", help="MLP batch sizes "
+                        "(default: 1, 32 and 128)")
+    parser.add_argument("--unfused", action="store_true",
+                        help="every layer its own graph node (model.fuse = False)")
     args = parser.parse_args()
+    if args.sizes:
+        if len(args.sizes) < 2 or min(args.sizes) < 1:
+            parser.error(f"--sizes needs at least two positive sizes; received {args.sizes}")
+        suite.MLP_SIZES = tuple(args.sizes)
     import badak
 
     print(f"badak {badak.__version__} from {Path(badak.__file__).parent}")
     print("NumPy time / badak time (1.0 = as fast as the hand-written loop); best µs per step")
-    cases = [("mlp", 1), ("mlp", 32), ("mlp", 128), ("boston", 1)]
+    cases = [("mlp", b) for b in args.batch or [1, 32, 128]] + [("boston", 1)]
     for kind, batch in cases:
-        eager, compiled, us = ratios(kind, batch, args.rounds)
-        name = "MLP 784-256-128-10" if kind == "mlp" else "Boston 13-64-64-1 "
-        print(f"{name} batch {batch:>4}: eager {eager:.3f}  compiled {compiled:.3f}   "
+        eager, compiled, us = ratios(kind, batch, args.rounds, fuse=not args.unfused)
+        name = f"MLP {'-'.join(map(str, suite.MLP_SIZES))}" if kind == "mlp" else \
+            "Boston 13-64-64-1"
+        print(f"{name:<18} batch {batch:>4}: eager {eager:.3f}  compiled {compiled:.3f}   "
               f"(NumPy {us['numpy']:.1f} µs, eager {us['eager']:.1f} µs, compiled "
               f"{us['compiled']:.1f} µs)")
 

@@ -471,6 +471,7 @@ class _Entry:
             return  # (a change between the two recordings: this one is the new first)
         try:
             self.plan = _Plan(first, trace)
+            self.first = None  # (its tensors hold a step's activations: let them go)
         except _Ambiguous as e:
             self.waiting = str(e)
         except _NotReplayable as e:
