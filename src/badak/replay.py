@@ -6,15 +6,15 @@ order the backward pass, and the Python of every layer and loss. For one trainin
 batches of the same shape, all of that comes out the same every time; only the numbers change.
 
 So the step is run eagerly twice while a recorder watches (``sys.setprofile``, nothing in the
-engine changes), and what ran is written down: which Function objects were called on which
-values, when ``zero_grad``, ``backward`` and ``optimizer.step()`` ran. The two recordings must
-agree (the same ops, wired the same way, with the same settings), which catches a Python branch
-on the values of the first batch. From then on a call with the same shapes and dtypes *replays*
-the recording: the *same* Function objects' ``forward`` and ``backward`` run on the new arrays,
-in the order eager used (the backward order is the engine's: decreasing generation), and the
-gradients are summed in the same order, so the numbers are bit-identical to eager. No Tensor,
-graph node or heap is built, and the layers' Python does not run. A dropout node draws its mask
-in ``forward``, so a replay draws the same numbers from the same generator as eager would.
+engine changes), and what ran is written down: which Function objects were called on which values,
+when ``zero_grad``, ``backward``, gradient clipping and ``optimizer.step()`` ran. The two
+recordings must agree (the same ops, wired the same way, with the same settings), which catches a
+Python branch on the values of the first batch. From then on a call with the same shapes and dtypes
+*replays* the recording: the *same* Function objects' ``forward`` and ``backward`` run on the new
+arrays, in the order eager used (the backward order is the engine's: decreasing generation), and
+the gradients are summed in the same order, so the numbers are bit-identical to eager. No Tensor,
+graph node or heap is built, and the layers' Python does not run. A dropout node draws its mask in
+``forward``, so a replay draws the same numbers from the same generator as eager would.
 
 What is read live at every replay: the step's arguments, the parameters' values and ``.grad``,
 and the optimizer (``optimizer.step()`` itself is called, so a learning rate changed by a
@@ -25,8 +25,10 @@ when an optimizer's parameter groups change, and for good when the step does som
 cannot be replayed: an op outside the Function classes, an in-place change, a value read into
 Python (``loss.item()``), a value computed with NumPy from the data, ``create_graph``, hooks.
 What is *not* seen: a module setting (a dropout's ``p``, a slope) changed after the recording,
-and Python side effects of the step (a print, a list append), which happen at the recordings
-only. As with tinygrad's ``TinyJit``, put only the training step in the compiled function.
+a gradient changed by hand (``p.grad = ...``), and Python side effects of the step (a print, a
+list append), which happen at the recordings only. The returned loss of a replay is a plain
+Tensor (its graph was not built). As with tinygrad's ``TinyJit``, put only the training step in
+the compiled function.
 
 The same idea in real frameworks: tinygrad's ``TinyJit`` (``tinygrad/engine/jit.py``: run,
 capture the kernels, replay them), CUDA graphs (``torch.cuda.graphs``: record a stream of
