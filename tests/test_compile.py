@@ -61,12 +61,12 @@ def _step_fn(model, opt, loss_fn):
 
 
 def _compare(act="relu", loss="mse", make_opt=lambda p: optim.SGD(p, lr=0.05), n_steps=8,
-             sizes=(8,), between=None):
+             sizes=(8,), between=None, build=None):
     """Train two copies, eagerly and compiled; assert the same losses and weights, bit for bit."""
     loss_fn, kind = _LOSSES[loss]
     runs = []
     for compiled in (False, True):
-        model = _mlp(act)
+        model = (build or _mlp)(act)
         opt = make_opt(model.parameters())
         step = _step_fn(model, opt, loss_fn)
         if compiled:
@@ -364,3 +364,16 @@ def test_gradient_clipping_inside_the_step_is_replayed(clip):
     assert runs[0][0] == runs[1][0]
     for a, b in zip(runs[0][1], runs[1][1]):
         np.testing.assert_array_equal(a, b)
+
+
+def test_manual_seed_reaches_a_replayed_dropout_drawing_from_the_default_generator():
+    def reseed(i, model, opt):
+        if i in (0, 5):
+            badak.manual_seed(i + 1)  # a new default generator object: eager draws from it
+
+    def dropout_model(act, seed=0):
+        return nn.Sequential(nn.Linear(5, 6, rng=seed), nn.Dropout(0.5),  # rng=None: default
+                             nn.Linear(6, 3, rng=seed + 1))
+
+    step = _compare(between=reseed, n_steps=10, build=dropout_model)
+    assert step.eager_calls == 4 and step.replays == 6

@@ -21,7 +21,8 @@ and the optimizer (``optimizer.step()`` itself is called, so a learning rate cha
 scheduler or by hand is used). A call falls back to eager (and, with ``verbose=True``, says so
 once) when the arguments' shapes or dtypes change (the last, smaller batch of an epoch gets its
 own recording), when a module switches train/eval, when a parameter is replaced, added or frozen,
-when an optimizer's parameter groups change, and for good when the step does something that
+when an optimizer's parameter groups change, when ``badak.manual_seed`` replaces the generator
+a dropout with ``rng=None`` draws from, and for good when the step does something that
 cannot be replayed: an op outside the Function classes, an in-place change, a value read into
 Python (``loss.item()``), a value computed with NumPy from the data, ``create_graph``, hooks.
 What is *not* seen: a module setting (a dropout's ``p``, a slope) changed after the recording,
@@ -48,6 +49,7 @@ import numpy as np
 
 from badak._validation import check_bool
 from badak.autograd import Function, _sum_to, is_grad_enabled
+from badak.random import default_generator
 from badak.tensor import Tensor
 
 __all__ = ["CompiledStep", "compile"]
@@ -509,6 +511,9 @@ class _Plan:
         self.setting_sources: list = []  # (fn, name, i, transform): a setting from an argument
         holders: list[Tensor] = []  # one per op output
         consts = False
+        # a node drawing from badak's default generator (rng=None) must see badak.manual_seed,
+        # which replaces that generator
+        self.default_generator = None
         for k, (op_a, op_b) in enumerate(zip(a.ops, b.ops)):
             fn_a, fn_b = op_a[0], op_b[0]
             if type(fn_a) is not type(fn_b) or op_a[4] != op_b[4] or \
@@ -532,6 +537,8 @@ class _Plan:
                                          f"(computed from the data outside the ops?)")
                 if isinstance(vb, np.ndarray) and va is not vb:
                     consts = True
+            if any(v is default_generator() for v in settings.values()):
+                self.default_generator = default_generator()
             # the node as it was built, ready to run again (eager backward freed it)
             d = fn_b.__dict__
             d.clear()
@@ -613,6 +620,9 @@ class _Plan:
 
     def changed(self) -> str | None:
         """Why the recording no longer applies (None when it does)."""
+        if self.default_generator is not None and \
+                default_generator() is not self.default_generator:
+            return "badak.manual_seed replaced the default generator"
         if _state_key(self.modules, self.optimizers, self.live) == self.key:
             return None
         return "a module's train/eval mode, a parameter or an optimizer's groups changed"
