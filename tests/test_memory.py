@@ -65,7 +65,7 @@ def growth_over_training(loss):
     try:
         fit(model, x, y, loss=loss, optimizer="adam", epochs=EPOCHS, batch_size=16,
             metrics=("mae",), validation_data=(x[:16], y[:16]), rng=2, callbacks=[memory],
-            verbose=0)
+            verbose=0, compile=False)  # the eager engine's graphs (replay: test_compile*.py)
     finally:
         tracemalloc.stop()
         gc.enable()

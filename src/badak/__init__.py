@@ -49,6 +49,7 @@ _LAZY = {
     "metrics": ("badak.metrics", None),
     "training": ("badak.training", None),
     "fit": ("badak.training", "fit"),
+    "compile": ("badak.replay", "compile"),
     "cross_validate": ("badak.training", "cross_validate"),
     "History": ("badak.training", "History"),
     "EarlyStopping": ("badak.training", "EarlyStopping"),

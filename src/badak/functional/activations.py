@@ -166,8 +166,8 @@ def prelu(x, weight) -> Tensor:
     """Parametric ReLU: x for x > 0, a·x otherwise, with a learnable slope ``weight``.
 
     ``weight`` has one element (shared) or one per channel, the channel axis being axis 1 (the
-    feature axis of an (N, features) batch). Composed exactly from where and multiply, so the
-    gradient flows to ``weight`` as well as to ``x``.
+    feature axis of an (N, features) batch). One node, :class:`PReLU`: the gradient flows to
+    ``weight`` as well as to ``x``.
     """
     x = _float_input(x)
     weight = as_tensor(weight, like=x)
@@ -179,7 +179,29 @@ def prelu(x, weight) -> Tensor:
             raise ValueError(f"prelu: weight has {weight.size} elements, so x must have "
                              f"{weight.size} channels on axis 1; received x of shape {x.shape}")
         weight = reshape(weight, (weight.size,) + (1,) * (x.ndim - 2))
-    return where(x.data > 0, x, x * weight)
+    return PReLU()(x, weight)
+
+
+class PReLU(Function):
+    """y = x where x > 0, else a·x, the slopes ``a`` broadcast along axis 1. The sign test is
+    made in ``forward``, so that the node depends on its inputs only (a replay, see
+    :func:`badak.compile`, sees it)."""
+
+    def forward(self, x, a):
+        self.pos = x > 0  # (N, C, ...) bool
+        return xp.where(self.pos, x, x * a)  # (N, C, ...)
+
+    def backward(self, gy):
+        need_x, need_a = self.needs_input_grad
+        x, a = self.input(0), self.input(1)
+        zero = xp.zeros((), dtype=self.y.dtype)
+        if isinstance(gy, Tensor):  # recorded (create_graph): the same formulas as Tensors
+            gx = where(self.pos, gy, gy * a) if need_x else None
+            ga = where(self.pos, zero, gy * x) if need_a else None
+        else:
+            gx = xp.where(self.pos, gy, gy * a) if need_x else None  # (N, C, ...)
+            ga = xp.where(self.pos, zero, gy * x) if need_a else None  # summed to a's shape
+        return gx, ga
 
 
 def elu(x, alpha: float = 1.0) -> Tensor:

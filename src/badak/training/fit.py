@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import math
 import time
+import types
 from collections.abc import Sequence
 
 import numpy as np
 
 from badak._validation import check_bool, check_positive, check_positive_int
+from badak.autograd import Function
 from badak.random import as_generator
 from badak.tensor import Tensor
 from badak.training._fit_options import (
@@ -171,6 +173,36 @@ def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> Di
         f"fit(..., clipnorm=1.0) or clipvalue=...", epoch, step, loss)
 
 
+def _badak_made(obj) -> bool:
+    """Whether ``obj`` (a module, a loss function or loss module) is one of badak's own, whose
+    Python does nothing but build ops (so that a replay of the ops is the whole of it)."""
+    module = obj.__module__ if isinstance(obj, types.FunctionType) else type(obj).__module__
+    return module == "badak" or module.startswith("badak.")
+
+
+class _NonFiniteLoss(Exception):
+    """Raised by :class:`_Finite` before the backward pass and the update of a compiled step."""
+
+    def __init__(self, value: float) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+class _Finite(Function):
+    """y = loss, raising _NonFiniteLoss when it is NaN or infinite. A graph node, so that a
+    replayed step (``badak.compile``) makes the check too, before its backward and its update;
+    its backward passes the gradient on unchanged."""
+
+    def forward(self, loss):
+        value = float(loss)  # () scalar
+        if not math.isfinite(value):
+            raise _NonFiniteLoss(value)
+        return loss
+
+    def backward(self, gy):
+        return gy
+
+
 # A diverging run is reported once, as a DivergenceError naming the epoch and step, instead of as
 # a stream of NumPy overflow warnings on the way there.
 @np.errstate(over="ignore", invalid="ignore")
@@ -180,7 +212,7 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         clipnorm: float | None = None, clipvalue: float | None = None,
         lr: float | None = None, initial_epoch: int = 0, validation_split: float = 0.0,
         sample_weight=None, class_weight: dict | None = None, scheduler=None,
-        resume_from=None) -> History:
+        resume_from=None, compile: bool = True) -> History:  # noqa: A002 - torch's name
     """Train ``model`` on ``(x, y)`` with mini-batch gradient descent; return its History.
 
     Parameters
@@ -265,6 +297,14 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
         also draw from a restored generator, see Examples). The optimizer's learning rate comes
         back with its state; a ``scheduler``'s own state (its epoch count) is not in the file:
         build it as it stood at the checkpoint's epoch.
+    compile : bool, default=True
+        Run the training step through :func:`badak.compile`: each batch shape is run eagerly
+        twice while it is recorded, then replayed without building the graph, with the same
+        numbers, bit for bit. False runs every step eagerly (the path to read, or to compare
+        with). Only a model made of badak's own modules with one of badak's losses is replayed:
+        the Python of a module or loss you wrote might do more than its ops (count calls, keep
+        a value), which a replay would skip, so such a model trains eagerly. Whatever the
+        recording cannot replay runs eagerly by itself.
 
     Returns
     -------
@@ -330,6 +370,7 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
                          f"done, when resuming); received initial_epoch={initial_epoch}")
     batch_size = check_positive_int("batch_size", batch_size)
     shuffle = check_bool("shuffle", shuffle)
+    compile = check_bool("compile", compile)  # noqa: A001
     if clipnorm is not None:
         clipnorm = check_positive("clipnorm", clipnorm)
     if clipvalue is not None:
@@ -422,6 +463,31 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     preds = np.empty((n, *out_shape), dtype=dtype) if metric_fns else None
     model.__dict__[FIT_LOSS] = loss              # for evaluate(); not a registered submodule
 
+    compile = compile and _badak_made(loss_fn) and all(map(_badak_made, model.modules()))
+    if compile:
+        from badak.replay import compile as compile_step
+
+        def train_step(*batch):                 # one recorded step: forward to update
+            n_x = len(xs)
+            out = model(*[Tensor._make(a, False) for a in batch[:n_x]])   # (B, ...) forward
+            if weights is None:
+                batch_loss = loss_fn(out, batch[n_x])                     # () scalar
+            else:
+                batch_loss = weighted_loss(per_sample, out, batch[n_x], batch[n_x + 1])
+            batch_loss = _Finite()(batch_loss)  # stops the step here when not finite
+            for p in to_zero:
+                p.zero_grad()
+            batch_loss.backward()
+            if clipnorm is not None:
+                clip_grad_norm_(params, clipnorm)
+            if clipvalue is not None:
+                clip_grad_value_(params, clipvalue)
+            opt.step()
+            return batch_loss, out
+
+        compiled = compile_step(train_step)
+        pending = [p.data.copy() for p in params]  # the weights before the step now running
+
     was_training = model.training
     for cb in callbacks:
         cb.set_loop(loop)
@@ -443,6 +509,28 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
             for step in range(steps):
                 lo = step * batch_size
                 hi = min(lo + batch_size, n)
+                if compile:
+                    for p, saved in zip(params, pending):
+                        np.copyto(saved, p.data)
+                    batch = [a[lo:hi] for a in xe] + [ye[lo:hi]]
+                    try:
+                        batch_loss, out = compiled(*batch,
+                                                   *([] if we is None else [we[lo:hi]]))
+                    except _NonFiniteLoss as e:         # raised before backward and update
+                        value = e.value
+                        if epoch == 0 and step == 0 and _overflow_likely(value, xs, y, dtype):
+                            raise _overflowed(epoch + 1, epochs, steps, value, xs, y,
+                                              dtype) from None
+                        raise _diverged(params, backup, epoch + 1, epochs, step + 1, steps,
+                                        value, opt) from None
+                    value = float(batch_loss.data)
+                    backup, pending = pending, backup    # the weights of a finite loss
+                    total += value * (hi - lo)
+                    if preds is not None:
+                        preds[lo:hi] = out.data
+                    if progress.per_step and (step + 1) % progress.every == 0:
+                        progress.step(step + 1)
+                    continue
                 out = model(*[Tensor._make(a[lo:hi], False) for a in xe])   # (B, ...) forward
                 if we is None:
                     batch_loss = loss_fn(out, ye[lo:hi])                    # () scalar
