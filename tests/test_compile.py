@@ -160,6 +160,16 @@ def test_a_replaced_parameter_records_again():
     assert step.eager_calls == 4 and step.replays == 6
 
 
+@pytest.mark.parametrize("act, setting, value", [("leaky_relu", "negative_slope", 0.3),
+                                                 ("dropout", "p", 0.1)])
+def test_a_changed_module_setting_records_again(act, setting, value):
+    def change(i, model, opt):
+        if i == 4:
+            setattr(model[1], setting, value)   # the recorded ops used the old setting
+    step = _compare(act=act, between=change, n_steps=10)
+    assert step.eager_calls == 4 and step.replays == 6
+
+
 def test_a_frozen_parameter_records_again_and_stays_frozen():
     def freeze(i, model, opt):
         if i == 4:

@@ -431,13 +431,18 @@ def _all_modules(tops) -> list:
     return list(seen.values())
 
 
+_SETTINGS = (bool, int, float, str)
+
+
 def _state_key(modules, optimizers, tensors) -> list:
-    """A list of plain values and ids that changes when a module's mode, a module's parameters
-    or submodules, a parameter's requires_grad, an optimizer's groups or a tensor's shape or
+    """A list of plain values and ids that changes when a module's mode or plain settings, a
+    module's parameters or submodules, a parameter's requires_grad, an optimizer's groups or a tensor's shape or
     dtype changes (the objects themselves are kept alive by the recording, so ids stay theirs)."""
     key = []
     for m in modules:
         key.append(m.training)
+        # a module's plain settings (a dropout's p, a slope, fuse): ops were recorded with them
+        key.extend([(k, v) for k, v in m.__dict__.items() if type(v) in _SETTINGS])
         params = m._parameters.values()
         key.extend(map(id, params))
         key.extend([p is not None and p.requires_grad for p in params])
@@ -625,7 +630,8 @@ class _Plan:
             return "badak.manual_seed replaced the default generator"
         if _state_key(self.modules, self.optimizers, self.live) == self.key:
             return None
-        return "a module's train/eval mode, a parameter or an optimizer's groups changed"
+        return ("a module's train/eval mode or a setting, a parameter or an optimizer's groups "
+                "changed")
 
     def replay(self, args, kwargs):
         arrays = _arrays(args, kwargs)
