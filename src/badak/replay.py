@@ -436,8 +436,9 @@ _SETTINGS = (bool, int, float, str)
 
 def _state_key(modules, optimizers, tensors) -> list:
     """A list of plain values and ids that changes when a module's mode or plain settings, a
-    module's parameters or submodules, a parameter's requires_grad, an optimizer's groups or a tensor's shape or
-    dtype changes (the objects themselves are kept alive by the recording, so ids stay theirs)."""
+    module's parameters or submodules, a parameter's requires_grad, an optimizer's groups or a
+    tensor's shape or dtype changes (the objects themselves are kept alive by the recording, so
+    ids stay theirs)."""
     key = []
     for m in modules:
         key.append(m.training)
