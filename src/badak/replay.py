@@ -20,13 +20,14 @@ What is read live at every replay: the step's arguments, the parameters' values 
 and the optimizer (``optimizer.step()`` itself is called, so a learning rate changed by a
 scheduler or by hand is used). A call falls back to eager (and, with ``verbose=True``, says so
 once) when the arguments' shapes or dtypes change (the last, smaller batch of an epoch gets its
-own recording), when a module switches train/eval, when a parameter is replaced, added or frozen,
+own recording), when a module switches train/eval or changes a plain setting (a dropout's
+``p``, a slope), when a parameter is replaced, added or frozen,
 when an optimizer's parameter groups change, when ``badak.manual_seed`` replaces the generator
 a dropout with ``rng=None`` draws from, and for good when the step does something that
 cannot be replayed: an op outside the Function classes, an in-place change, a value read into
 Python (``loss.item()``), a value computed with NumPy from the data, ``create_graph``, hooks.
-What is *not* seen: a module setting (a dropout's ``p``, a slope) changed after the recording,
-a gradient changed by hand (``p.grad = ...``), and Python side effects of the step (a print, a
+What is *not* seen: a setting kept in an array or a container inside a module, a gradient
+changed by hand (``p.grad = ...``), and Python side effects of the step (a print, a
 list append), which happen at the recordings only. The returned loss of a replay is a plain
 Tensor (its graph was not built). As with tinygrad's ``TinyJit``, put only the training step in
 the compiled function.
