@@ -106,6 +106,13 @@ def test_summary_and_parameter_count():
     assert model.training  # summary ran it in eval mode and put it back
 
 
+def test_summary_takes_keras_none_batch():
+    model = nn.MLP([13, 64, 1], rng=0)
+    lines = model.summary((None, 13)).splitlines()
+    assert lines[4].split() == ["0", "Linear", "(None,", "64)", "896"]
+    assert lines[-1] == "Input shape: (None, 13) -> output shape: (None, 1)"
+
+
 BAD = [
     ("buffer name with a dot", lambda: nn.Linear(2, 2).register_buffer("a.b", np.zeros(1)),
      ValueError, r"name must be a non-empty string without '\.'; received name='a\.b'"),
@@ -152,7 +159,9 @@ BAD = [
      r"trainable_only must be a bool \(True or False\); received trainable_only='yes'"),
     ("summary shape", lambda: nn.Linear(2, 2).summary((0, 2)), ValueError,
      r"input_shape must be a tuple of positive integers, the shape of a batch such as "
-     r"\(1, 13\); received input_shape=\(0, 2\)"),
+     r"\(1, 13\) or \(None, 13\); received input_shape=\(0, 2\)"),
+    ("summary shape None inside", lambda: nn.Linear(2, 2).summary((1, None)), ValueError,
+     r"received input_shape=\(1, None\)"),
 ]
 
 

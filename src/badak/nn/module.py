@@ -261,13 +261,15 @@ class Module:
         trainable_only = check_bool("trainable_only", trainable_only)
         return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
 
-    def summary(self, input_shape: tuple[int, ...] | None = None, dtype="float32") -> str:
+    def summary(self, input_shape: tuple[int | None, ...] | None = None,
+                dtype="float32") -> str:
         """A Keras-like table of the layers, their output shapes and parameter counts.
 
         Parameters
         ----------
         input_shape : tuple of int, optional
-            The shape of one batch, e.g. ``(1, 13)``; a batch of zeros is run through the model
+            The shape of one batch, e.g. ``(1, 13)``, or Keras' ``(None, 13)`` for any batch
+            size (the table then writes None for it); a batch of zeros is run through the model
             (in eval mode, no graph kept) to record each layer's output shape. Without it the
             output shapes are left out.
         dtype : str, default='float32'

@@ -17,12 +17,18 @@ from badak.autograd import no_grad
 from badak.tensor import Tensor
 
 
-def _shape_of(out) -> str:
+def _shape_of(out, any_batch: bool = False) -> str:
+    """The shape of a layer's output; ``any_batch`` writes its first axis as None (Keras)."""
     if isinstance(out, Tensor):
-        return str(tuple(out.shape))
+        shape = tuple(out.shape)
+        return str((None,) + shape[1:] if any_batch and shape else shape)
     if isinstance(out, (tuple, list)):
-        return ", ".join(_shape_of(o) for o in out)
+        return ", ".join(_shape_of(o, any_batch) for o in out)
     return type(out).__name__
+
+
+def _positive_int(d) -> bool:
+    return not isinstance(d, bool) and isinstance(d, (int, np.integer)) and d >= 1
 
 
 def summary(model, input_shape=None, dtype="float32") -> str:
@@ -32,25 +38,29 @@ def summary(model, input_shape=None, dtype="float32") -> str:
         rows = [("", model)]
     shapes: dict[int, str] = {}
     if input_shape is not None:
-        if not isinstance(input_shape, (tuple, list)) or not input_shape or any(
-                isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1
-                for d in input_shape):
+        if not isinstance(input_shape, (tuple, list)) or not input_shape or not (
+                input_shape[0] is None or _positive_int(input_shape[0])) or not all(
+                map(_positive_int, input_shape[1:])):
             raise ValueError(f"input_shape must be a tuple of positive integers, the shape of a "
-                             f"batch such as (1, 13); received input_shape={input_shape!r}")
+                             f"batch such as (1, 13) or (None, 13); received "
+                             f"input_shape={input_shape!r}")
+        any_batch = input_shape[0] is None              # Keras' (None, 13): run a batch of 1
+        run_shape = ((1,) if any_batch else (input_shape[0],)) + tuple(input_shape[1:])
+
         def record(mod, args, out):
-            shapes[id(mod)] = _shape_of(out)
+            shapes[id(mod)] = _shape_of(out, any_batch)
 
         handles = [m.register_forward_hook(record) for _, m in rows]
         was_training = model.training
         try:
             model.eval()
             with no_grad():
-                out = model(Tensor(np.zeros(tuple(input_shape), dtype=np.dtype(dtype))))
+                out = model(Tensor(np.zeros(run_shape, dtype=np.dtype(dtype))))
         finally:
             for h in handles:
                 h.remove()
             model.train(was_training)
-        output_shape = _shape_of(out)
+        output_shape = _shape_of(out, any_batch)
     table = []
     for name, m in rows:
         count = sum(p.size for p in m._parameters.values() if p is not None)
