@@ -13,7 +13,7 @@ import pytest
 import badak
 from badak import i18n
 from badak.cli import main
-from badak.expr import ExpressionError, parse
+from badak.expr import FUNCTIONS, ExpressionError, parse
 from badak.i18n.localized import Localized, Phrase, joined
 from badak.persistence import ModelFileError
 from badak.training import DivergenceError
@@ -45,9 +45,10 @@ def korean_and_english(capsys, argv: list[str], korean: str, english: str) -> No
     ko = error_line(capsys, [*argv, "--lang", "ko"])
     assert ko.startswith("badak: 오류: ") and korean in ko, ko
     # quoted values (file, entry and column names, the formula) are the user's, never
-    # translated, and function names are code: measure the words around them
-    words = re.sub(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\S+\.(npz|pkl|csv)\b", "", ko)
-    assert i18n.hangul_share(words) > 0.4, ko
+    # translated, and options and function names are code: measure the words around them
+    words = re.sub(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\S+\.(npz|pkl|csv)\b|--\w+|badak|"
+                   + "|".join(rf"\b{name}\b" for name in FUNCTIONS), "", ko)
+    assert i18n.hangul_share(words) > 0.5, ko
     en = error_line(capsys, argv)
     assert en.startswith("badak: error: ") and english in en, en
     assert i18n.hangul_share(en) == 0, en
@@ -161,6 +162,12 @@ def test_a_refused_formula(capsys, argv, korean, english):
     korean_and_english(capsys, argv, korean, english)
 
 
+def test_a_variable_named_like_a_function(capsys):
+    korean_and_english(capsys, ["graph", "exp + 1", "--var", "exp=1"],
+                       "--var: 변수 이름이 함수 이름과 같으면 안 됩니다. 받은 값: 'exp'",
+                       "--var: variables must not be named like a function; received 'exp'")
+
+
 # ------------------------------------------------------------------ (3) divergence
 def test_a_diverging_training_run(capsys):
     argv = ["train", "--data", "moons", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "2",
@@ -208,7 +215,8 @@ def test_no_library_message_shown_by_the_command_line_is_an_f_string():
     for name in LIBRARY_FILES:
         text = (SRC / name).read_text(encoding="utf-8")
         for match in re.finditer(r"(ModelFileError|ZipLayoutError|ExpressionError|"
-                                 r"DivergenceError|GraphvizNotFoundError|_GraphvizFailed)"
+                                 r"DivergenceError|GraphvizNotFoundError|_GraphvizFailed|"
+                                 r"_VariablesError)"
                                  r"\(\s*(?!N_\(|message)(f?\")", text):
             line = text.count("\n", 0, match.start()) + 1
             offenders.append(f"{name}:{line}")

@@ -91,6 +91,14 @@ class ExpressionError(Localized, ValueError):
         super().__init__(self._keep(template, fields))
 
 
+class _VariablesError(Localized, ValueError):
+    """``variables`` is not a list of distinct identifiers (a ValueError, as before, that the
+    command line can say in Korean)."""
+
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(self._keep(template, fields))
+
+
 def _allowed_summary() -> Phrase:
     return Phrase(N_("allowed are numbers, the declared variables, + - * / ** and unary -, "
                      "parentheses and the functions {functions}"),
@@ -320,12 +328,15 @@ def parse(expr: str, variables: Iterable[str] = ("x",)) -> Expression:
     names = tuple(variables)
     for v in names:
         if not isinstance(v, str) or not v.isidentifier() or keyword.iskeyword(v):
-            raise ValueError(f"variables must be Python identifiers; received {v!r}")
+            raise _VariablesError(N_("variables must be Python identifiers; received {name!r}"),
+                                  name=v)
         if v in FUNCTIONS:
-            raise ValueError(f"variables must not be named like a function; received {v!r} "
-                             f"(functions: {', '.join(sorted(FUNCTIONS))})")
+            raise _VariablesError(N_("variables must not be named like a function; received "
+                                     "{name!r} (functions: {functions})"), name=v,
+                                  functions=", ".join(sorted(FUNCTIONS)))
     if len(set(names)) != len(names):
-        raise ValueError(f"variables must be distinct; received {list(names)}")
+        raise _VariablesError(N_("variables must be distinct; received {names}"),
+                              names=list(names))
     if not expr.strip():
         raise ExpressionError(N_("the expression is empty"))
     if len(expr) > MAX_LENGTH:

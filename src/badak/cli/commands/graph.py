@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(N_("the expression {expr!r} is refused: {error}{hint}"),
                         expr=args.expr, error=err, hint=hint) from None
     except ValueError as err:  # a variable named like a function
-        raise UserError(N_("--var: {error}"), error=str(err)) from None
+        raise UserError(N_("--var: {error}"), error=err) from None
     result = expression.evaluate(**dict(args.var))
     if not result.requires_grad:
         raise UserError(N_("the expression {expr!r} uses no variable given with --var: there "
