@@ -6,7 +6,9 @@ turns that into the one-line ``badak: error: ...``.
 
 Both errors keep their English message template (marked with ``N_`` for the Korean catalog)
 apart from the values filled into it, so that the app can say the same thing in the user's
-language: ``str(error)`` is English, :meth:`UserError.in_language` gives ``'ko'`` too.
+language: ``str(error)`` is English, :meth:`UserError.in_language` gives ``'ko'`` too. The
+template-plus-values mixin and :class:`Phrase` live in :mod:`badak.i18n.localized`, where the
+library's own errors (a corrupted model file, a refused formula) use them as well.
 """
 
 from __future__ import annotations
