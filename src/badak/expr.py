@@ -29,6 +29,8 @@ import numpy as np
 
 import badak.functional as F
 from badak import ops
+from badak.i18n import N_
+from badak.i18n.localized import Localized, Phrase
 from badak.tensor import Tensor
 
 __all__ = ["CONSTANTS", "FUNCTIONS", "Expression", "ExpressionError", "parse"]
@@ -56,35 +58,51 @@ _OPERATOR_SYMBOLS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LSh
                      ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&",
                      ast.Invert: "~", ast.Not: "not"}
 _REFUSED = {
-    ast.Subscript: "indexing or slicing ([...])",
-    ast.Lambda: "a lambda function",
-    ast.ListComp: "a list comprehension",
-    ast.SetComp: "a set comprehension",
-    ast.DictComp: "a dict comprehension",
-    ast.GeneratorExp: "a generator expression",
-    ast.Compare: "a comparison",
-    ast.BoolOp: "'and' / 'or'",
-    ast.IfExp: "a conditional expression (... if ... else ...)",
-    ast.List: "a list",
-    ast.Tuple: "a tuple",
-    ast.Set: "a set",
-    ast.Dict: "a dict",
-    ast.JoinedStr: "an f-string",
-    ast.NamedExpr: "an assignment expression (:=)",
-    ast.Starred: "a starred argument (*args)",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
+    ast.Subscript: Phrase(N_("indexing or slicing ([...])")),
+    ast.Lambda: Phrase(N_("a lambda function")),
+    ast.ListComp: Phrase(N_("a list comprehension")),
+    ast.SetComp: Phrase(N_("a set comprehension")),
+    ast.DictComp: Phrase(N_("a dict comprehension")),
+    ast.GeneratorExp: Phrase(N_("a generator expression")),
+    ast.Compare: Phrase(N_("a comparison")),
+    ast.BoolOp: Phrase(N_("'and' / 'or'")),
+    ast.IfExp: Phrase(N_("a conditional expression (... if ... else ...)")),
+    ast.List: Phrase(N_("a list")),
+    ast.Tuple: Phrase(N_("a tuple")),
+    ast.Set: Phrase(N_("a set")),
+    ast.Dict: Phrase(N_("a dict")),
+    ast.JoinedStr: Phrase(N_("an f-string")),
+    ast.NamedExpr: Phrase(N_("an assignment expression (:=)")),
+    ast.Starred: Phrase(N_("a starred argument (*args)")),
+    ast.Await: Phrase(N_("await")),
+    ast.Yield: Phrase(N_("yield")),
+    ast.YieldFrom: Phrase(N_("yield")),
 }
 
 
-class ExpressionError(ValueError):
-    """An expression uses something the safe parser does not allow, or is not valid syntax."""
+class ExpressionError(Localized, ValueError):
+    """An expression uses something the safe parser does not allow, or is not valid syntax.
+
+    ``str(error)`` is the English reason; ``error.in_language('ko')`` the Korean one (see
+    :mod:`badak.i18n.localized`).
+    """
+
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(self._keep(template, fields))
 
 
-def _allowed_summary() -> str:
-    return ("allowed are numbers, the declared variables, + - * / ** and unary -, parentheses "
-            f"and the functions {', '.join(sorted(FUNCTIONS))}")
+class _VariablesError(Localized, ValueError):
+    """``variables`` is not a list of distinct identifiers (a ValueError, as before, that the
+    command line can say in Korean)."""
+
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(self._keep(template, fields))
+
+
+def _allowed_summary() -> Phrase:
+    return Phrase(N_("allowed are numbers, the declared variables, + - * / ** and unary -, "
+                     "parentheses and the functions {functions}"),
+                  functions=", ".join(sorted(FUNCTIONS)))
 
 
 class _Checker:
@@ -94,49 +112,53 @@ class _Checker:
         self.variables = variables
         self.offset = offset  # leading spaces stripped before parsing
 
-    def _where(self, node: ast.AST) -> str:
+    def _where(self, node: ast.AST) -> Phrase:
         col = getattr(node, "col_offset", 0)
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             col = node.value.end_col_offset  # point at the '.' or the '['
-        return f"at column {col + 1 + self.offset}"
+        return Phrase(N_("at column {column}"), column=col + 1 + self.offset)
 
     def check(self, node: ast.AST, depth: int = 0) -> None:
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} "
-                                  f"levels) {self._where(node)}")
+            raise ExpressionError(N_("the expression is nested too deeply (more than {depth} "
+                                     "levels) {where}"), depth=MAX_DEPTH, where=self._where(node))
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                what = "a string" if isinstance(v, (str, bytes)) else f"the constant {v!r}"
-                raise ExpressionError(f"{what} is not allowed {self._where(node)}; only numbers "
-                                      f"are")
+                what = Phrase(N_("a string")) if isinstance(v, (str, bytes)) \
+                    else Phrase(N_("the constant {value!r}"), value=v)
+                raise ExpressionError(N_("{what} is not allowed {where}; only numbers are"),
+                                      what=what, where=self._where(node))
             try:
                 float(v)
             except OverflowError:
-                raise ExpressionError(f"the number {self._where(node)} is too large for a "
-                                      f"float") from None
+                raise ExpressionError(N_("the number {where} is too large for a float"),
+                                      where=self._where(node)) from None
             return
         if isinstance(node, ast.Name):
             if node.id not in self.variables and node.id not in CONSTANTS:
-                declared = ", ".join(self.variables) or "(none)"
-                hint = (f"; '{node.id}' is a function: call it, e.g. {node.id}(x)"
-                        if node.id in FUNCTIONS else "")
-                raise ExpressionError(f"unknown name '{node.id}' {self._where(node)}: declared "
-                                      f"variables are {declared}{hint}")
+                declared = ", ".join(self.variables) or Phrase(N_("(none)"))
+                hint = (Phrase(N_("; '{name}' is a function: call it, e.g. {name}(x)"),
+                               name=node.id) if node.id in FUNCTIONS else "")
+                raise ExpressionError(N_("unknown name '{name}' {where}: declared variables are "
+                                         "{declared}{hint}"), name=node.id,
+                                      where=self._where(node), declared=declared, hint=hint)
             return
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
                 sym = _OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
-                raise ExpressionError(f"the operator '{sym}' is not allowed {self._where(node)}; "
-                                      f"{_allowed_summary()}")
+                raise ExpressionError(N_("the operator '{sym}' is not allowed {where}; "
+                                         "{allowed}"), sym=sym, where=self._where(node),
+                                      allowed=_allowed_summary())
             self.check(node.left, depth + 1)
             self.check(node.right, depth + 1)
             return
         if isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
                 sym = _OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
-                raise ExpressionError(f"the operator '{sym}' is not allowed {self._where(node)}; "
-                                      f"{_allowed_summary()}")
+                raise ExpressionError(N_("the operator '{sym}' is not allowed {where}; "
+                                         "{allowed}"), sym=sym, where=self._where(node),
+                                      allowed=_allowed_summary())
             self.check(node.operand, depth + 1)
             return
         if isinstance(node, ast.Call):
@@ -144,30 +166,33 @@ class _Checker:
             return
         what = _REFUSED.get(type(node), f"'{type(node).__name__}'")
         if isinstance(node, ast.Attribute):
-            what = f"attribute access (.{node.attr})"
-        raise ExpressionError(f"{what} is not allowed {self._where(node)}; "
-                              f"{_allowed_summary()}")
+            what = Phrase(N_("attribute access (.{attr})"), attr=node.attr)
+        raise ExpressionError(N_("{what} is not allowed {where}; {allowed}"), what=what,
+                              where=self._where(node), allowed=_allowed_summary())
 
     def _check_call(self, node: ast.Call, depth: int) -> None:
         if not isinstance(node.func, ast.Name):
             if isinstance(node.func, ast.Attribute):
-                raise ExpressionError(f"attribute access (.{node.func.attr}) is not allowed "
-                                      f"{self._where(node.func)}; call functions by name, e.g. "
-                                      f"exp(x)")
-            raise ExpressionError(f"only functions called by name can be called "
-                                  f"{self._where(node)}: {', '.join(sorted(FUNCTIONS))}")
+                raise ExpressionError(N_("attribute access (.{attr}) is not allowed {where}; "
+                                         "call functions by name, e.g. exp(x)"),
+                                      attr=node.func.attr, where=self._where(node.func))
+            raise ExpressionError(N_("only functions called by name can be called {where}: "
+                                     "{functions}"), where=self._where(node),
+                                  functions=", ".join(sorted(FUNCTIONS)))
         name = node.func.id
         if name not in FUNCTIONS:
-            raise ExpressionError(f"unknown function '{name}' {self._where(node)}: allowed "
-                                  f"functions are {', '.join(sorted(FUNCTIONS))}")
+            raise ExpressionError(N_("unknown function '{name}' {where}: allowed functions are "
+                                     "{functions}"), name=name, where=self._where(node),
+                                  functions=", ".join(sorted(FUNCTIONS)))
         if node.keywords:
             kw = node.keywords[0]
-            raise ExpressionError(f"keyword arguments ({kw.arg or '**'}=...) are not allowed "
-                                  f"{self._where(kw)}; pass the argument by position, e.g. "
-                                  f"{name}(x)")
+            raise ExpressionError(N_("keyword arguments ({arg}=...) are not allowed {where}; "
+                                     "pass the argument by position, e.g. {name}(x)"),
+                                  arg=kw.arg or "**", where=self._where(kw), name=name)
         if len(node.args) != 1:
-            raise ExpressionError(f"{name}() takes exactly one argument; received "
-                                  f"{len(node.args)} {self._where(node)}")
+            raise ExpressionError(N_("{name}() takes exactly one argument; received {n} "
+                                     "{where}"), name=name, n=len(node.args),
+                                  where=self._where(node))
         self.check(node.args[0], depth + 1)
 
 
@@ -240,7 +265,8 @@ class Expression:
             return _BINARY[type(node.op)](left, self._build(node.right, env))
         if isinstance(node, ast.Call):
             return FUNCTIONS[node.func.id](self._build(node.args[0], env))
-        raise ExpressionError(f"internal error: unchecked node {type(node).__name__}")
+        raise ExpressionError(N_("internal error: unchecked node {kind}"),
+                              kind=type(node).__name__)
 
     def __call__(self, **values) -> Tensor:
         return self.evaluate(**values)
@@ -302,26 +328,31 @@ def parse(expr: str, variables: Iterable[str] = ("x",)) -> Expression:
     names = tuple(variables)
     for v in names:
         if not isinstance(v, str) or not v.isidentifier() or keyword.iskeyword(v):
-            raise ValueError(f"variables must be Python identifiers; received {v!r}")
+            raise _VariablesError(N_("variables must be Python identifiers; received {name!r}"),
+                                  name=v)
         if v in FUNCTIONS:
-            raise ValueError(f"variables must not be named like a function; received {v!r} "
-                             f"(functions: {', '.join(sorted(FUNCTIONS))})")
+            raise _VariablesError(N_("variables must not be named like a function; received "
+                                     "{name!r} (functions: {functions})"), name=v,
+                                  functions=", ".join(sorted(FUNCTIONS)))
     if len(set(names)) != len(names):
-        raise ValueError(f"variables must be distinct; received {list(names)}")
+        raise _VariablesError(N_("variables must be distinct; received {names}"),
+                              names=list(names))
     if not expr.strip():
-        raise ExpressionError("the expression is empty")
+        raise ExpressionError(N_("the expression is empty"))
     if len(expr) > MAX_LENGTH:
-        raise ExpressionError(f"the expression is too long ({len(expr)} characters; at most "
-                              f"{MAX_LENGTH})")
+        raise ExpressionError(N_("the expression is too long ({n} characters; at most "
+                                 "{most})"), n=len(expr), most=MAX_LENGTH)
     offset = len(expr) - len(expr.lstrip())
     try:
         tree = ast.parse(expr.strip(), mode="eval")
     except SyntaxError as e:
-        col = f" at column {e.offset + offset}" if e.offset else ""
-        why = "" if e.msg == "invalid syntax" else f" ({e.msg})"
-        raise ExpressionError(f"invalid syntax{col} in {expr.strip()!r}{why}") from None
+        col = Phrase(N_(" at column {column}"), column=e.offset + offset) if e.offset else ""
+        why = "" if e.msg == "invalid syntax" else f" ({e.msg})"     # Python's own words
+        raise ExpressionError(N_("invalid syntax{col} in {expr!r}{why}"), col=col,
+                              expr=expr.strip(), why=why) from None
     except (RecursionError, MemoryError, ValueError) as e:
-        raise ExpressionError(f"the expression cannot be parsed ({type(e).__name__}: it is "
-                              f"nested too deeply or contains invalid characters)") from None
+        raise ExpressionError(N_("the expression cannot be parsed ({kind}: it is nested too "
+                                 "deeply or contains invalid characters)"),
+                              kind=type(e).__name__) from None
     _Checker(names, offset).check(tree.body)
     return Expression(expr.strip(), tree, names)

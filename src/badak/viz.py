@@ -26,6 +26,8 @@ import numpy as np
 
 from badak._validation import check_bool, check_choice, check_positive_int
 from badak.explain import TensorRecord, Trace, format_value, trace
+from badak.i18n import N_
+from badak.i18n.localized import Localized
 from badak.tensor import Tensor
 
 __all__ = ["GraphDrawing", "GraphvizNotFoundError", "draw_graph"]
@@ -33,16 +35,29 @@ __all__ = ["GraphDrawing", "GraphvizNotFoundError", "draw_graph"]
 _FORMATS = ("svg", "png", "pdf")
 
 
-class GraphvizNotFoundError(RuntimeError):
-    """The Graphviz ``dot`` program is not installed (the DOT text is still available)."""
+class GraphvizNotFoundError(Localized, RuntimeError):
+    """The Graphviz ``dot`` program is not installed (the DOT text is still available).
+
+    ``error.in_language('ko')`` says it in Korean (:mod:`badak.i18n.localized`).
+    """
+
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(self._keep(template, fields))
+
+
+class _GraphvizFailed(Localized, RuntimeError):
+    """Graphviz ``dot`` could not run or failed: a RuntimeError that can be said in Korean."""
+
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(self._keep(template, fields))
 
 
 def _graphviz_missing() -> GraphvizNotFoundError:
-    return GraphvizNotFoundError(
+    return GraphvizNotFoundError(N_(
         "Rendering needs the Graphviz 'dot' program, which was not found on PATH. Install "
         "Graphviz (e.g. 'apt-get install graphviz', 'brew install graphviz' or 'conda install "
         "graphviz'); the DOT text is still available as GraphDrawing.dot (paste it into any "
-        "Graphviz viewer).")
+        "Graphviz viewer)."))
 
 
 @dataclass
@@ -119,10 +134,11 @@ def _run_dot(exe: str, format: str, dot: str) -> bytes:  # noqa: A002
         done = subprocess.run([exe, f"-T{format}"], input=dot.encode("utf-8"),
                               capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as e:
-        raise RuntimeError(f"Graphviz 'dot' could not run: {e}") from e
+        raise _GraphvizFailed(N_("Graphviz 'dot' could not run: {error}"), error=e) from e
     if done.returncode != 0:
-        raise RuntimeError(f"Graphviz 'dot' failed (exit code {done.returncode}): "
-                           f"{done.stderr.decode('utf-8', 'replace').strip()}")
+        raise _GraphvizFailed(N_("Graphviz 'dot' failed (exit code {code}): {stderr}"),
+                              code=done.returncode,
+                              stderr=done.stderr.decode("utf-8", "replace").strip())
     return done.stdout
 
 

@@ -26,9 +26,10 @@ from collections.abc import Sequence
 import numpy as np
 
 import badak
-from badak.cli.arguments import BadValue, UserError
+from badak.cli.arguments import BadValue
 from badak.cli.commands import COMMANDS
 from badak.i18n import LANGUAGES, N_, check_language, language_from_env, translator
+from badak.i18n.localized import Localized
 
 __all__ = ["UsageError", "build_parser", "language_in", "main"]
 
@@ -272,8 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (ValueError, OSError, ImportError) as e:
         # badak's errors name the argument, what was expected and what was received
-        # (ValueError covers ExpressionError, ModelFileError, DivergenceError and UserError).
-        text = e.in_language(lang) if isinstance(e, UserError) else str(e)
+        # (ValueError covers ExpressionError, ModelFileError, DivergenceError and UserError,
+        # which all say it in the user's language).
+        text = e.in_language(lang) if isinstance(e, Localized) else str(e)
         print("badak: " + _("error: {message}").format(message=_one_line(e, text)),
               file=sys.stderr)
         return 2

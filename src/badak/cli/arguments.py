@@ -6,7 +6,9 @@ turns that into the one-line ``badak: error: ...``.
 
 Both errors keep their English message template (marked with ``N_`` for the Korean catalog)
 apart from the values filled into it, so that the app can say the same thing in the user's
-language: ``str(error)`` is English, :meth:`UserError.in_language` gives ``'ko'`` too.
+language: ``str(error)`` is English, :meth:`UserError.in_language` gives ``'ko'`` too. The
+template-plus-values mixin and :class:`Phrase` live in :mod:`badak.i18n.localized`, where the
+library's own errors (a corrupted model file, a refused formula) use them as well.
 """
 
 from __future__ import annotations
@@ -18,44 +20,14 @@ import stat
 from pathlib import Path
 
 from badak.i18n import N_, translator
+from badak.i18n.localized import Localized as _Localized
+from badak.i18n.localized import Phrase
 
 __all__ = ["BadValue", "Phrase", "UserError", "existing_file", "not_an_input", "output_dir",
            "output_file",
            "parse_assignment", "parse_int_list", "parse_name_list", "parse_nonnegative_float",
            "parse_nonnegative_int", "parse_number_list", "parse_positive_float",
            "parse_positive_int", "pictures_or_note", "require_matplotlib"]
-
-
-class Phrase(str):
-    """A field value that is itself an English message (marked with ``N_``, with its own
-    fields), translated with the message around it; plain ``str`` values (file names, column
-    names) never are."""
-
-    def __new__(cls, template: str, **fields) -> Phrase:
-        self = super().__new__(cls, template.format(**fields) if fields else template)
-        self.template, self.fields = template, fields
-        return self
-
-    def in_language(self, lang: str) -> str:
-        """The phrase in ``lang``."""
-        text = translator(lang)(self.template)
-        return text.format(**self.fields) if self.fields else text
-
-
-class _Localized:
-    """A message template in English plus the values that fill it (``str.format`` fields)."""
-
-    def _keep(self, template: str, fields: dict) -> str:
-        self.template, self.fields = template, fields
-        return template.format(**fields) if fields else template
-
-    def in_language(self, lang: str) -> str:
-        """The message in ``lang`` ('en' or 'ko'); English where the catalog lacks it."""
-        _ = translator(lang)
-        fields = {k: v.in_language(lang) if isinstance(v, Phrase) else v
-                  for k, v in self.fields.items()}
-        text = _(self.template)
-        return text.format(**fields) if fields else text
 
 
 class UserError(_Localized, ValueError):

@@ -9,7 +9,9 @@ recompiles the catalog with Babel (a development dependency, in the ``test`` ext
 
 The language is always passed explicitly (``lang='ko'``); nothing here switches a global
 language. Only the command line reads the environment (:func:`language_from_env`: ``LC_ALL``,
-``LC_MESSAGES``, ``LANG``, in POSIX order) to pick the default.
+``LC_MESSAGES``, ``LANG``, in POSIX order) to pick the default. Errors that a person reads keep
+an ``N_`` template apart from its values (:mod:`badak.i18n.localized`), so that
+``error.in_language('ko')`` can say them in Korean while ``str(error)`` stays English.
 
 The Korean terms are those of the Korean edition of Saito's *Deep Learning from Scratch*
 (밑바닥부터 시작하는 딥러닝, 한빛미디어): 순전파, 역전파, 계산 그래프, 국소적 미분, 연쇄 법칙, ...

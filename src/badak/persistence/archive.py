@@ -41,6 +41,8 @@ import zlib
 
 import numpy as np
 
+from badak.i18n import N_
+from badak.i18n.localized import Localized, Phrase
 from badak.persistence.atomic import atomic_write
 from badak.persistence.zipreader import ZipLayoutError, read_data, read_entries
 
@@ -50,33 +52,44 @@ FORMAT_VERSION = 1
 ARRAY_KINDS = "biuf"   # bool, signed and unsigned integers, floats: never objects or structs
 
 _ZIP_MAGIC = b"PK\x03\x04"
-_PICKLE_REFUSAL = "which badak never loads because unpickling can run code"
+_PICKLE_REFUSAL = Phrase(N_("which badak never loads because unpickling can run code"))
 
 
-class ModelFileError(ValueError):
+class ModelFileError(Localized, ValueError):
     """A model or checkpoint file that badak refuses to load, with the reason in the message.
 
     Raised for files that are truncated, corrupted (flipped bytes), not a badak file at all (for
     example a pickle), of an unknown format version, or whose contents do not fit the
     architecture they describe. Loading never executes code from the file.
+
+    ``ModelFileError(N_("{where} is corrupted"), where=path)``: ``str(error)`` is the English
+    message, ``error.in_language('ko')`` the Korean one (see :mod:`badak.i18n.localized`); a
+    plain message without fields works too.
     """
 
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(self._keep(template, fields))
 
-def _sniff(head: bytes) -> str:
+
+def _sniff(head: bytes) -> Phrase:
     """Say what a file that is not a zip archive seems to be, from its first bytes."""
     if not head:
-        return "it is empty (0 bytes)"
+        return Phrase(N_("it is empty (0 bytes)"))
     if len(head) > 1 and head[0] == 0x80 and 2 <= head[1] <= 5:
-        return f"it looks like a Python pickle (protocol {head[1]}), {_PICKLE_REFUSAL}"
+        return Phrase(N_("it looks like a Python pickle (protocol {protocol}), {refusal}"),
+                      protocol=head[1], refusal=_PICKLE_REFUSAL)
     if head.startswith(b"\x93NUMPY"):
-        return "it is a single NumPy .npy array, not a .npz archive written by badak.save"
+        return Phrase(N_("it is a single NumPy .npy array, not a .npz archive written by "
+                         "badak.save"))
     if head.startswith(b"\x89HDF"):
-        return "it looks like an HDF5 file (a Keras .h5 model?), which badak cannot read"
+        return Phrase(N_("it looks like an HDF5 file (a Keras .h5 model?), which badak "
+                         "cannot read"))
     if head.startswith(b"\x1f\x8b"):
-        return "it is gzip-compressed, not a .npz archive written by badak.save"
+        return Phrase(N_("it is gzip-compressed, not a .npz archive written by badak.save"))
     if head.startswith(b"PK\x05\x06"):
-        return "it is an empty zip archive"
-    return f"it does not start with the zip signature PK\\x03\\x04 (first bytes: {head[:8]!r})"
+        return Phrase(N_("it is an empty zip archive"))
+    return Phrase(N_("it does not start with the zip signature PK\\x03\\x04 (first bytes: "
+                     "{head!r})"), head=head[:8])
 
 
 def checksum(arrays: dict[str, np.ndarray]) -> str:
@@ -135,20 +148,25 @@ def _read_npy(data: bytearray, name: str, where: str) -> np.ndarray:
     elif version == (2, 0):
         shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fp)
     else:
-        raise ModelFileError(f"{where}: entry {name!r} uses .npy format version "
-                             f"{version[0]}.{version[1]}, which badak does not read")
+        raise ModelFileError(N_("{where}: entry {name!r} uses .npy format version "
+                                "{version[0]}.{version[1]}, which badak does not read"),
+                             where=where, name=name, version=version)
     if dtype.hasobject:
-        raise ModelFileError(f"{where}: entry {name!r} holds Python objects (dtype "
-                             f"{dtype}), stored as a pickle, {_PICKLE_REFUSAL}")
+        raise ModelFileError(N_("{where}: entry {name!r} holds Python objects (dtype "
+                                "{dtype}), stored as a pickle, {refusal}"),
+                             where=where, name=name, dtype=dtype, refusal=_PICKLE_REFUSAL)
     if dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
-        raise ModelFileError(f"{where}: entry {name!r} has dtype {dtype}; badak model files "
-                             "hold only bool, integer and float arrays")
+        raise ModelFileError(N_("{where}: entry {name!r} has dtype {dtype}; badak model files "
+                                "hold only bool, integer and float arrays"),
+                             where=where, name=name, dtype=dtype)
     n_bytes = math.prod(shape) * dtype.itemsize
     stored = len(data) - fp.tell()
     if stored != n_bytes:
-        raise ModelFileError(f"{where} is truncated or corrupted: entry {name!r} declares "
-                             f"shape {shape} of {dtype} ({n_bytes} bytes) but stores "
-                             f"{stored} bytes")
+        raise ModelFileError(N_("{where} is truncated or corrupted: entry {name!r} declares "
+                                "shape {shape} of {dtype} ({n_bytes} bytes) but stores "
+                                "{stored} bytes"),
+                             where=where, name=name, shape=shape, dtype=dtype,
+                             n_bytes=n_bytes, stored=stored)
     array = np.frombuffer(data, dtype=dtype, offset=fp.tell(), count=math.prod(shape))
     array = array.reshape(shape, order="F" if fortran_order else "C")
     return np.require(array, dtype=dtype.newbyteorder("="), requirements=["C", "A", "W"])
@@ -157,25 +175,29 @@ def _read_npy(data: bytearray, name: str, where: str) -> np.ndarray:
 def _parse_header(raw: np.ndarray, where: str) -> dict:
     """Decode the ``__badak__`` entry and check the format name and version."""
     if raw.dtype != np.uint8 or raw.ndim != 1:
-        raise ModelFileError(f"{where}: the {HEADER_ENTRY!r} entry must be a 1-D uint8 array "
-                             f"of UTF-8 JSON; received dtype {raw.dtype} and shape {raw.shape}")
+        raise ModelFileError(N_("{where}: the {entry!r} entry must be a 1-D uint8 array of "
+                                "UTF-8 JSON; received dtype {dtype} and shape {shape}"),
+                             where=where, entry=HEADER_ENTRY, dtype=raw.dtype, shape=raw.shape)
     try:
         header = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise ModelFileError(f"{where} is corrupted: its header is not valid UTF-8 JSON "
-                             f"({e})") from e
+        raise ModelFileError(N_("{where} is corrupted: its header is not valid UTF-8 JSON "
+                                "({error})"), where=where, error=e) from e
     if not isinstance(header, dict):
-        raise ModelFileError(f"{where}: its header must be a JSON object; received "
-                             f"{type(header).__name__}")
+        raise ModelFileError(N_("{where}: its header must be a JSON object; received "
+                                "{kind}"), where=where, kind=type(header).__name__)
     if header.get("format") != FORMAT_NAME:
-        raise ModelFileError(f"{where} is not a badak model file: its header says format="
-                             f"{header.get('format')!r}, expected {FORMAT_NAME!r}")
+        raise ModelFileError(N_("{where} is not a badak model file: its header says "
+                                "format={format!r}, expected {expected!r}"),
+                             where=where, format=header.get("format"), expected=FORMAT_NAME)
     version = header.get("version")
     if version != FORMAT_VERSION:
         newer = isinstance(version, int) and version > FORMAT_VERSION
-        raise ModelFileError(f"{where} has format version {version!r}; this badak reads version "
-                             f"{FORMAT_VERSION}" + (" (the file was written by a newer badak)"
-                                                    if newer else ""))
+        raise ModelFileError(N_("{where} has format version {version!r}; this badak reads "
+                                "version {expected}{newer}"),
+                             where=where, version=version, expected=FORMAT_VERSION,
+                             newer=Phrase(N_(" (the file was written by a newer badak)"))
+                             if newer else "")
     return header
 
 
@@ -184,33 +206,40 @@ def _parse_header(raw: np.ndarray, where: str) -> dict:
 def _read(f, file_size: int, where: str) -> tuple[dict, dict[str, np.ndarray]]:
     head = f.read(8)
     if not head.startswith(_ZIP_MAGIC):
-        raise ModelFileError(f"{where} is not a badak model file: {_sniff(head)}")
+        raise ModelFileError(N_("{where} is not a badak model file: {reason}"), where=where,
+                             reason=_sniff(head))
     entries = read_entries(f, file_size)       # every offset and size checked, nothing read
     names = [entry.name for entry in entries]
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
-        raise ModelFileError(f"{where} is corrupted: the entries {twice} appear more than once")
+        raise ModelFileError(N_("{where} is corrupted: the entries {twice} appear more than "
+                                "once"), where=where, twice=twice)
     odd = [n for n in names if not n.endswith(".npy")]
     if odd:
-        raise ModelFileError(f"{where} is not a badak model file: entries {odd} are not "
-                             ".npy arrays")
+        raise ModelFileError(N_("{where} is not a badak model file: entries {odd} are not "
+                                ".npy arrays"), where=where, odd=odd)
     if HEADER_ENTRY + ".npy" not in names:
-        raise ModelFileError(f"{where} is not a badak model file: it has no "
-                             f"{HEADER_ENTRY!r} header entry (entries: {names[:5]}...)")
+        raise ModelFileError(N_("{where} is not a badak model file: it has no {entry!r} "
+                                "header entry (entries: {names}...)"),
+                             where=where, entry=HEADER_ENTRY, names=names[:5])
     arrays = {entry.name[:-len(".npy")]: _read_npy(read_data(f, entry), entry.name[:-4], where)
               for entry in entries}
     header = _parse_header(arrays.pop(HEADER_ENTRY), where)
     recorded_header = header.get("header_sha256")
     if recorded_header is not None and recorded_header != header_checksum(header):
-        raise ModelFileError(f"{where} is corrupted: the SHA-256 checksum of its header is "
-                             f"{header_checksum(header)[:16]}..., but the header recorded "
-                             f"{str(recorded_header)[:16]}... (was it edited by hand?)")
+        raise ModelFileError(N_("{where} is corrupted: the SHA-256 checksum of its header is "
+                                "{actual}..., but the header recorded {recorded}... (was it "
+                                "edited by hand?)"), where=where,
+                             actual=header_checksum(header)[:16],
+                             recorded=str(recorded_header)[:16])
     recorded, actual = header.get("sha256"), checksum(arrays)
     if not isinstance(recorded, str):
-        raise ModelFileError(f"{where} is corrupted: its header has no 'sha256' checksum")
+        raise ModelFileError(N_("{where} is corrupted: its header has no 'sha256' checksum"),
+                             where=where)
     if recorded != actual:
-        raise ModelFileError(f"{where} is corrupted: the SHA-256 checksum of its arrays is "
-                             f"{actual[:16]}..., but the header recorded {str(recorded)[:16]}...")
+        raise ModelFileError(N_("{where} is corrupted: the SHA-256 checksum of its arrays is "
+                                "{actual}..., but the header recorded {recorded}..."),
+                             where=where, actual=actual[:16], recorded=str(recorded)[:16])
     return header, arrays
 
 
@@ -237,10 +266,11 @@ def read_archive(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         except ModelFileError:
             raise
         except MemoryError as e:
-            raise ModelFileError(f"{where}: reading it needs more memory than is available "
-                                 f"({e})") from e
+            raise ModelFileError(N_("{where}: reading it needs more memory than is available "
+                                    "({error})"), where=where, error=e) from e
         except (ZipLayoutError, zlib.error, EOFError, ValueError, KeyError, IndexError,
                 TypeError, OverflowError, struct.error, RuntimeError, NotImplementedError,
                 SyntaxError, RecursionError, UnicodeDecodeError) as e:
             # a bad CRC-32, a damaged local header, an unparsable .npy header, a short read
-            raise ModelFileError(f"{where} is truncated or corrupted: {e}") from e
+            raise ModelFileError(N_("{where} is truncated or corrupted: {error}"), where=where,
+                                 error=e) from e

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from badak._validation import check_bool, check_positive_int
+from badak.i18n import N_
 from badak.persistence.archive import ModelFileError, read_archive, write_archive
 from badak.persistence.model_file import decode_model, decode_optimizer, encode_model, to_json
 
@@ -262,8 +263,9 @@ def _decode_rng(entry, where: str) -> dict | None:
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, IndexError,
             MemoryError) as e:
         # e.g. an MT19937 key of 5 numbers instead of 624 (IndexError inside NumPy)
-        raise ModelFileError(f"{where}: its random generator state is malformed "
-                             f"({type(e).__name__}: {e})") from e
+        raise ModelFileError(N_("{where}: its random generator state is malformed "
+                                "({kind}: {error})"), where=where, kind=type(e).__name__,
+                             error=e) from e
 
 
 def load_checkpoint(path: str | os.PathLike, *, allow_nonfinite: bool = False) -> Checkpoint:
@@ -297,12 +299,14 @@ def load_checkpoint(path: str | os.PathLike, *, allow_nonfinite: bool = False) -
     metadata = header.get("metadata") or {}
     if not (isinstance(section, dict) and isinstance(metadata, dict)
             and isinstance(section.get("history", {}), dict)):
-        raise ModelFileError(f"{where}: its header's checkpoint or metadata entry is malformed")
+        raise ModelFileError(N_("{where}: its header's checkpoint or metadata entry is "
+                                "malformed"), where=where)
     epoch, step = section.get("epoch", 0), section.get("step", 0)
     for name, value in (("epoch", epoch), ("step", step)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ModelFileError(f"{where}: its header's {name} must be a non-negative integer; "
-                                 f"received {name}={value!r}")
+            raise ModelFileError(N_("{where}: its header's {name} must be a non-negative "
+                                    "integer; received {name}={value!r}"), where=where,
+                                 name=name, value=value)
     rng_state = _decode_rng(section.get("rng"), where)
     return Checkpoint(model=model, optimizer_state=optimizer_state, epoch=epoch, step=step,
                       rng_state=rng_state, history=section.get("history", {}),

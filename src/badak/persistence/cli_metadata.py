@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 import os
 
+from badak.i18n import N_
+from badak.i18n.localized import Phrase
 from badak.persistence.archive import ModelFileError
 
 __all__ = ["METADATA_KEY", "TASKS", "model_io_sizes", "validated_cli_metadata"]
@@ -68,9 +70,13 @@ def _shown(value) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _counted(values: list, noun: str) -> str:
-    """``'3 columns ['u', 'v', 'w']'``: how many, and which."""
-    return f"{len(values)} {noun}{'' if len(values) == 1 else 's'} {_shown(values)}"
+def _counted(values: list, noun: str) -> Phrase:
+    """``'3 columns ['u', 'v', 'w']'``: how many, and which (``noun``: 'column' or 'label')."""
+    template = {("column", True): N_("{n} column {values}"),
+                ("column", False): N_("{n} columns {values}"),
+                ("label", True): N_("{n} label {values}"),
+                ("label", False): N_("{n} labels {values}")}[noun, len(values) == 1]
+    return Phrase(template, n=len(values), values=_shown(values))
 
 
 def _is_number(v) -> bool:
@@ -110,78 +116,83 @@ def validated_cli_metadata(model, metadata: dict, path: str | os.PathLike) -> di
     """
     where = os.fspath(path)
     if not isinstance(metadata, dict):
-        raise ModelFileError(f"{where}: its metadata must be a JSON object; received "
-                             f"{type(metadata).__name__}")
+        raise ModelFileError(N_("{where}: its metadata must be a JSON object; received "
+                                "{kind}"), where=where, kind=type(metadata).__name__)
     meta = metadata.get(METADATA_KEY)
     if meta is None:
         return {}
     if not isinstance(meta, dict):
-        raise ModelFileError(f"{where}: its {METADATA_KEY!r} metadata entry must be a JSON "
-                             f"object; received {type(meta).__name__} {_shown(meta)}")
+        raise ModelFileError(N_("{where}: its {key!r} metadata entry must be a JSON object; "
+                                "received {kind} {shown}"), where=where, key=METADATA_KEY,
+                             kind=type(meta).__name__, shown=_shown(meta))
 
-    def bad(field: str, expected: str, received: str) -> ModelFileError:
-        return ModelFileError(f"{where}: in its {METADATA_KEY!r} metadata entry, {field} must "
-                              f"be {expected}; received {received}")
+    def bad(field: str, expected: Phrase, received: str) -> ModelFileError:
+        return ModelFileError(N_("{where}: in its {key!r} metadata entry, {field} must be "
+                                 "{expected}; received {received}"), where=where,
+                              key=METADATA_KEY, field=field, expected=expected,
+                              received=received)
 
     lacking = [k for k in KEYS if k not in meta]
     if lacking:
-        raise ModelFileError(f"{where}: its {METADATA_KEY!r} metadata entry must have the keys "
-                             f"{list(KEYS)}; it lacks {lacking}")
+        raise ModelFileError(N_("{where}: its {key!r} metadata entry must have the keys "
+                                "{keys}; it lacks {lacking}"), where=where, key=METADATA_KEY,
+                             keys=list(KEYS), lacking=lacking)
     for field in ("data", "target"):
         if not isinstance(meta[field], str):
-            raise bad(repr(field), "a string", _shown(meta[field]))
+            raise bad(repr(field), Phrase(N_("a string")), _shown(meta[field]))
     task, features, target = meta["task"], meta["features"], meta["target"]
     if task not in TASKS:
-        raise bad("'task'", f"one of {list(TASKS)}", _shown(task))
+        raise bad("'task'", Phrase(N_("one of {tasks}"), tasks=list(TASKS)), _shown(task))
 
-    names = "a non-empty list of distinct column names"
+    names = Phrase(N_("a non-empty list of distinct column names"))
     if not (isinstance(features, list) and features
             and all(isinstance(f, str) and f for f in features)):
         raise bad("'features'", names, _shown(features))
     seen: set[str] = set()
     twice = next((f for f in features if f in seen or seen.add(f)), None)
     if twice is not None:
-        raise bad("'features'", names, f"{twice!r} twice")
+        raise bad("'features'", names, Phrase(N_("{name!r} twice"), name=twice))
     n_in, n_out = model_io_sizes(model)
     if n_in is not None and len(features) != n_in:
-        raise bad("'features'", f"one column for each of the model's {n_in} inputs",
-                  _counted(features, "column"))
+        raise bad("'features'", Phrase(N_("one column for each of the model's {n} inputs"),
+                                       n=n_in), _counted(features, "column"))
     if target in features:
-        raise bad("'features'", f"the columns to learn from, without the target {target!r}",
-                  _shown(features))
+        raise bad("'features'", Phrase(N_("the columns to learn from, without the target "
+                                          "{target!r}"), target=target), _shown(features))
 
     mean, scale = meta["mean"], meta["scale"]
     if (mean is None) != (scale is None):
-        raise bad("'mean' and 'scale'", "both null or both lists",
+        raise bad("'mean' and 'scale'", Phrase(N_("both null or both lists")),
                   f"mean={_shown(mean)}, scale={_shown(scale)}")
     if mean is not None:
         n = len(features)
-        for field, values, kind in (("mean", mean, "finite numbers"),
-                                    ("scale", scale, "positive finite numbers")):
+        for field, values, template in (
+                ("mean", mean, N_("a list of {n} finite numbers (one per feature)")),
+                ("scale", scale, N_("a list of {n} positive finite numbers (one per feature)"))):
             if not (isinstance(values, list) and len(values) == n
                     and all(_is_number(v) and (field == "mean" or v > 0) for v in values)):
-                raise bad(repr(field), f"a list of {n} {kind} (one per feature)",
-                          _shown(values))
+                raise bad(repr(field), Phrase(template, n=n), _shown(values))
         mean, scale = [float(v) for v in mean], [float(v) for v in scale]
 
     classes = meta["classes"]
     if task == "regression":
         if classes is not None:
-            raise bad("'classes'", "null for a regression", _shown(classes))
+            raise bad("'classes'", Phrase(N_("null for a regression")), _shown(classes))
         if n_out is not None and n_out != 1:
-            raise bad("'task'", f"'classification' for a model of {n_out} outputs (a "
-                                f"regression has one)", _shown(task))
+            raise bad("'task'", Phrase(N_("'classification' for a model of {n} outputs (a "
+                                          "regression has one)"), n=n_out), _shown(task))
     else:
         numbers = isinstance(classes, list) and all(_is_number(c) for c in classes)
         words = isinstance(classes, list) and all(isinstance(c, str) and c for c in classes)
         if not (isinstance(classes, list) and len(classes) >= 2 and (numbers or words)):
-            raise bad("'classes'", "a list of at least 2 class labels for a classification, "
-                                   "all finite numbers or all non-empty words", _shown(classes))
+            raise bad("'classes'", Phrase(N_("a list of at least 2 class labels for a "
+                                             "classification, all finite numbers or all "
+                                             "non-empty words")), _shown(classes))
         if len(set(classes)) != len(classes):
-            raise bad("'classes'", "distinct labels", _shown(classes))
+            raise bad("'classes'", Phrase(N_("distinct labels")), _shown(classes))
         if n_out is not None and len(classes) != n_out:
-            raise bad("'classes'", f"one label for each of the model's {n_out} outputs",
-                      _counted(classes, "label"))
+            raise bad("'classes'", Phrase(N_("one label for each of the model's {n} outputs"),
+                                          n=n_out), _counted(classes, "label"))
         classes = [float(c) for c in classes] if numbers else list(classes)
     return {**meta, "task": task, "features": list(features), "classes": classes,
             "mean": mean, "scale": scale}

@@ -30,6 +30,8 @@ import numpy as np
 import badak
 from badak import nn
 from badak._validation import check_bool
+from badak.i18n import N_
+from badak.i18n.localized import Phrase
 from badak.persistence.archive import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -137,14 +139,16 @@ def _entries(header: dict, where: str) -> dict[str, dict]:
     listed = {}
     optimizer = header.get("optimizer")
     if optimizer is not None and not isinstance(optimizer, dict):
-        raise ModelFileError(f"{where}: the header's 'optimizer' must be an object or null")
+        raise ModelFileError(N_("{where}: the header's 'optimizer' must be an object or null"),
+                             where=where)
     for prefix, items in (("param/", header.get("parameters")),
                           ("optim/", (optimizer or {}).get("state", []))):
         if not isinstance(items, list) or not all(
                 isinstance(item, dict) and isinstance(item.get("name"), str)
                 and isinstance(item.get("shape"), list) for item in items):
-            raise ModelFileError(f"{where}: the header's list of {prefix[:-1]} arrays is "
-                                 "malformed (expected a list of {name, shape, dtype} objects)")
+            raise ModelFileError(N_("{where}: the header's list of {kind} arrays is malformed "
+                                    "(expected a list of {{name, shape, dtype}} objects)"),
+                                 where=where, kind=prefix[:-1])
         listed.update({prefix + item["name"]: item for item in items})
     return listed
 
@@ -154,18 +158,21 @@ def check_entries(header: dict, arrays: dict[str, np.ndarray], where: str) -> No
     listed = _entries(header, where)
     missing = [name for name in listed if name not in arrays]
     if missing:
-        raise ModelFileError(f"{where} is truncated or corrupted: the arrays {missing} listed in "
-                             "its header are missing")
+        raise ModelFileError(N_("{where} is truncated or corrupted: the arrays {missing} listed "
+                                "in its header are missing"), where=where, missing=missing)
     unexpected = [name for name in arrays if name not in listed]
     if unexpected:
-        raise ModelFileError(f"{where} is corrupted: it holds arrays {unexpected} that its "
-                             "header does not list")
+        raise ModelFileError(N_("{where} is corrupted: it holds arrays {unexpected} that its "
+                                "header does not list"), where=where, unexpected=unexpected)
     for name, item in listed.items():
         a = arrays[name]
         if list(a.shape) != item["shape"] or str(a.dtype) != item.get("dtype"):
-            raise ModelFileError(f"{where} is corrupted: array {name!r} has shape {a.shape} and "
-                                 f"dtype {a.dtype}, but the header lists shape "
-                                 f"{tuple(item['shape'])} and dtype {item.get('dtype')}")
+            raise ModelFileError(N_("{where} is corrupted: array {name!r} has shape {shape} and "
+                                    "dtype {dtype}, but the header lists shape {listed_shape} "
+                                    "and dtype {listed_dtype}"), where=where, name=name,
+                                 shape=a.shape, dtype=a.dtype,
+                                 listed_shape=tuple(item["shape"]),
+                                 listed_dtype=item.get("dtype"))
 
 
 def _objects(config) -> list[dict]:
@@ -182,15 +189,16 @@ def _objects(config) -> list[dict]:
     return found
 
 
-def _check_finite(arrays: dict[str, np.ndarray], what: str, where: str) -> None:
+def _check_finite(arrays: dict[str, np.ndarray], what: Phrase, where: str) -> None:
     """Refuse NaN or inf in ``arrays``: such a model predicts nonsense without an error."""
     for name, a in arrays.items():
         if a.dtype.kind == "f" and not np.isfinite(a).all():
             bad = int(a.size - np.count_nonzero(np.isfinite(a)))
             raise ModelFileError(
-                f"{where}: {what} {name!r} holds {bad} NaN or infinite value(s) out of "
-                f"{a.size}; such a model gives meaningless predictions. Pass "
-                "allow_nonfinite=True to load it anyway (to inspect it)")
+                N_("{where}: {what} {name!r} holds {bad} NaN or infinite value(s) out of "
+                   "{size}; such a model gives meaningless predictions. Pass "
+                   "allow_nonfinite=True to load it anyway (to inspect it)"),
+                where=where, what=what, name=name, bad=bad, size=a.size)
 
 
 # A file whose architecture declares much more than it stores is refused before anything is
@@ -205,16 +213,18 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str,
     check_entries(header, arrays, where)
     architecture = header.get("architecture")
     if not isinstance(architecture, dict) or not isinstance(architecture.get("class"), str):
-        raise ModelFileError(f"{where}: the header holds no architecture (expected an object "
-                             "like {'class': 'Sequential', 'config': {...}})")
+        raise ModelFileError(N_("{where}: the header holds no architecture (expected an object "
+                                "like {{'class': 'Sequential', 'config': {{...}}}})"),
+                             where=where)
     objects = _objects(architecture)
     unknown = sorted({obj["class"] for obj in objects
                       if isinstance(obj.get("class"), str) and obj["class"] not in nn.MODULES})
     if unknown:
         raise ModelFileError(
-            f"{where}: its architecture uses the module class(es) {unknown}, which are not "
-            f"registered badak modules (known: {', '.join(sorted(nn.MODULES))}); badak only "
-            "builds registered classes and never imports names found in a file")
+            N_("{where}: its architecture uses the module class(es) {unknown}, which are not "
+               "registered badak modules (known: {known}); badak only builds registered "
+               "classes and never imports names found in a file"),
+            where=where, unknown=unknown, known=", ".join(sorted(nn.MODULES)))
     stored = sum(a.size for name, a in arrays.items() if name.startswith("param/"))
     # Building the layers draws initial weights; put badak's default generator back afterwards,
     # so that loading a model does not shift the random stream of the script that loads it.
@@ -222,45 +232,51 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str,
     try:
         declared = nn.registry.declared_parameter_count(architecture)
         if declared > 4 * stored + _SLACK:
-            raise ModelFileError(f"{where}: its architecture declares parameters of "
-                                 f"{declared:,} numbers, but the file stores only {stored:,} "
-                                 "parameter values; it is refused before anything is built")
+            raise ModelFileError(N_("{where}: its architecture declares parameters of "
+                                    "{declared:,} numbers, but the file stores only {stored:,} "
+                                    "parameter values; it is refused before anything is "
+                                    "built"), where=where, declared=declared, stored=stored)
         with np.errstate(all="ignore"):     # initial weights, overwritten by the file's below
             model = nn.module_from_config(architecture)
     except ModelFileError:
         raise
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError, OverflowError) as e:
-        raise ModelFileError(f"{where}: its architecture cannot be built: {e}") from e
+        raise ModelFileError(N_("{where}: its architecture cannot be built: {error}"),
+                             where=where, error=e) from e
     except MemoryError as e:
-        raise ModelFileError(f"{where}: its architecture needs more memory than is available "
-                             f"({e})") from e
+        raise ModelFileError(N_("{where}: its architecture needs more memory than is available "
+                                "({error})"), where=where, error=e) from e
     finally:
         default_generator().bit_generator.state = saved_state
 
     saved = {name[len("param/"):]: a for name, a in arrays.items() if name.startswith("param/")}
     if not allow_nonfinite:
-        _check_finite(saved, "parameter", where)
+        _check_finite(saved, Phrase(N_("parameter")), where)
     needed = model.state_dict()
     missing = [name for name in needed if name not in saved]
     if missing:
-        raise ModelFileError(f"{where}: the architecture needs the parameters {missing}, which "
-                             "the file does not hold")
+        raise ModelFileError(N_("{where}: the architecture needs the parameters {missing}, "
+                                "which the file does not hold"), where=where, missing=missing)
     unexpected = [name for name in saved if name not in needed]
     if unexpected:
-        raise ModelFileError(f"{where}: the file holds the parameters {unexpected}, which the "
-                             "architecture does not have")
+        raise ModelFileError(N_("{where}: the file holds the parameters {unexpected}, which the "
+                                "architecture does not have"), where=where,
+                             unexpected=unexpected)
     own = dict(model.named_parameters())
     for name, a in saved.items():
         if a.shape != needed[name].shape:
-            raise ModelFileError(f"{where}: parameter {name!r} has shape {a.shape} in the file "
-                                 f"but the architecture needs {needed[name].shape}")
+            raise ModelFileError(N_("{where}: parameter {name!r} has shape {shape} in the file "
+                                    "but the architecture needs {needed}"), where=where,
+                                 name=name, shape=a.shape, needed=needed[name].shape)
         if name in own and a.dtype.kind != "f":
-            raise ModelFileError(f"{where}: parameter {name!r} has dtype {a.dtype} in the file; "
-                                 "parameters are floating point")
+            raise ModelFileError(N_("{where}: parameter {name!r} has dtype {dtype} in the file; "
+                                    "parameters are floating point"), where=where, name=name,
+                                 dtype=a.dtype)
     frozen = header.get("frozen", [])
     if not (isinstance(frozen, list) and all(name in own for name in frozen)):
-        raise ModelFileError(f"{where}: the header's 'frozen' entry must list parameter names; "
-                             f"received {str(frozen)[:200]}")
+        raise ModelFileError(N_("{where}: the header's 'frozen' entry must list parameter "
+                                "names; received {frozen}"), where=where,
+                             frozen=str(frozen)[:200])
     # Each parameter takes the dtype it was saved with (a model can mix float32 and float64);
     # the arrays were read into fresh memory, so the parameters own them.
     for name, p in own.items():
@@ -272,7 +288,8 @@ def decode_model(header: dict, arrays: dict[str, np.ndarray], where: str,
         try:
             model.load_state_dict({**{n: p.data for n, p in own.items()}, **buffers})
         except (TypeError, ValueError, KeyError) as e:
-            raise ModelFileError(f"{where}: its arrays do not fit the architecture: {e}") from e
+            raise ModelFileError(N_("{where}: its arrays do not fit the architecture: {error}"),
+                                 where=where, error=e) from e
     model.train(bool(header.get("training", False)))
     return model
 
@@ -286,11 +303,11 @@ def decode_optimizer(header: dict, arrays: dict[str, np.ndarray], where: str,
     if not (isinstance(optimizer.get("class"), str)
             and isinstance(optimizer.get("hyperparameters"), dict)
             and isinstance(optimizer.get("step_count"), int)):
-        raise ModelFileError(f"{where}: the header's optimizer entry is malformed (expected "
-                             "'class', 'hyperparameters' and 'step_count')")
+        raise ModelFileError(N_("{where}: the header's optimizer entry is malformed (expected "
+                                "'class', 'hyperparameters' and 'step_count')"), where=where)
     arrays = {item["name"]: arrays["optim/" + item["name"]] for item in optimizer["state"]}
     if not allow_nonfinite:
-        _check_finite(arrays, "optimizer state array", where)
+        _check_finite(arrays, Phrase(N_("optimizer state array")), where)
     return {**{k: v for k, v in optimizer.items() if k != "state"}, "state": arrays}
 
 

@@ -39,6 +39,8 @@ import numpy as np
 
 from badak._validation import check_bool, check_positive, check_positive_int
 from badak.autograd import Function
+from badak.i18n import N_
+from badak.i18n.localized import Localized, Phrase, joined
 from badak.random import as_generator
 from badak.tensor import Tensor
 from badak.training._fit_options import (
@@ -72,7 +74,7 @@ __all__ = ["DivergenceError", "fit"]
 VALIDATION_CHUNK = 4096  # rows per forward pass when scoring validation data
 
 
-class DivergenceError(ValueError):
+class DivergenceError(Localized, ValueError):
     """The training loss became NaN or infinite.
 
     Attributes
@@ -85,10 +87,14 @@ class DivergenceError(ValueError):
         epoch's last step.
     loss : float
         The offending loss value.
+
+    ``message`` may be an ``N_`` template filled with the dict ``fields``, so that
+    ``error.in_language('ko')`` says it in Korean too (:mod:`badak.i18n.localized`).
     """
 
-    def __init__(self, message: str, epoch: int, step: int, loss: float) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, epoch: int, step: int, loss: float,
+                 fields: dict | None = None) -> None:
+        super().__init__(self._keep(message, fields or {}))
         self.epoch = epoch
         self.step = step
         self.loss = loss
@@ -147,16 +153,18 @@ def _overflow_likely(loss: float, xs, y, dtype) -> bool:
 def _overflowed(epoch, epochs, steps, loss, xs, y, dtype) -> DivergenceError:
     """The error for a loss that is not finite at the very first step, before any update: the
     data overflowed the model's dtype, and no learning rate can change that."""
-    sizes = ", ".join(f"|{name}| up to {float(np.abs(a).max()):.4g}"
-                      for name, a in [*((f"x[{i}]" if len(xs) > 1 else "x", a)
-                                        for i, a in enumerate(xs)), ("y", y)]
-                      if a.dtype.kind == "f")
+    sizes = joined([Phrase(N_("|{name}| up to {largest:.4g}"), name=name,
+                           largest=float(np.abs(a).max()))
+                    for name, a in [*((f"x[{i}]" if len(xs) > 1 else "x", a)
+                                      for i, a in enumerate(xs)), ("y", y)]
+                    if a.dtype.kind == "f"])
     return DivergenceError(
-        f"the loss is {loss} at the first step, before any update, so no learning rate can help: "
-        f"the computation overflowed the model's dtype {np.dtype(dtype).name} (largest finite "
-        f"{float(np.finfo(dtype).max):.4g}) on this data ({sizes}). Rescale the inputs and "
-        f"targets (e.g. badak.data.StandardScaler, or divide y by a constant)",
-        epoch, 1, loss)
+        N_("the loss is {loss} at the first step, before any update, so no learning rate can "
+           "help: the computation overflowed the model's dtype {dtype} (largest finite "
+           "{largest:.4g}) on this data ({sizes}). Rescale the inputs and targets (e.g. "
+           "badak.data.StandardScaler, or divide y by a constant)"),
+        epoch, 1, loss, {"loss": loss, "dtype": np.dtype(dtype).name,
+                         "largest": float(np.finfo(dtype).max), "sizes": sizes})
 
 
 def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> DivergenceError:
@@ -164,13 +172,16 @@ def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> Di
     for p, saved in zip(params, backup):
         p.data[...] = saved
     lr = getattr(optimizer, "lr", None)
-    where = (f"step {step}/{steps}" if step else f"the weights after step {steps}/{steps}")
+    where = (Phrase(N_("step {step}/{steps}"), step=step, steps=steps) if step else
+             Phrase(N_("the weights after step {steps}/{steps}"), steps=steps))
+    than = Phrase(N_(" than lr={lr}"), lr=lr) if lr is not None else ""
     return DivergenceError(
-        f"training diverged: the loss became {loss} at epoch {epoch}/{epochs}, {where}. The "
-        f"model was given back its last finite weights (those of the last step whose loss was "
-        f"finite); the optimizer's state was not rolled back. Try a smaller learning rate"
-        f"{f' than lr={lr}' if lr is not None else ''}, or clip the gradients with "
-        f"fit(..., clipnorm=1.0) or clipvalue=...", epoch, step, loss)
+        N_("training diverged: the loss became {loss} at epoch {epoch}/{epochs}, {where}. The "
+           "model was given back its last finite weights (those of the last step whose loss was "
+           "finite); the optimizer's state was not rolled back. Try a smaller learning "
+           "rate{than}, or clip the gradients with fit(..., clipnorm=1.0) or clipvalue=..."),
+        epoch, step, loss, {"loss": loss, "epoch": epoch, "epochs": epochs, "where": where,
+                            "than": than})
 
 
 def _badak_made(obj) -> bool:

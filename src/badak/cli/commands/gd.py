@@ -60,7 +60,7 @@ def build_function(expr: str, names: list[str]):
         e = parse(expr, names)
     except ExpressionError as err:
         raise UserError(N_("the expression {expr!r} is refused: {error}"), expr=expr,
-                        error=str(err)) from None
+                        error=err) from None   # err says it in the user's language too
     if len(names) == 1:
         return lambda x: e.evaluate(**{names[0]: x})
     return lambda x: e.evaluate(**{name: x[i] for i, name in enumerate(names)})

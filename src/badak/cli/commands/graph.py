@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from badak.cli.arguments import Phrase, UserError, output_dir, parse_assignment
 from badak.i18n import N_, translator
+from badak.i18n.localized import Localized
 
 NAME = "graph"
 HELP = N_("trace backpropagation through a formula and draw its graph")
@@ -21,6 +22,11 @@ parsed safely (never evaluated as Python).""")
 EPILOG = N_("""examples:
   badak graph "apple * count * tax" --var apple=100 --var count=2 --var tax=1.1
   badak graph "sigmoid(w*x + b)" --var w=2 --var x=1 --var b=-1 --format png""")
+
+
+def _in_language(error: BaseException, lang: str) -> str:
+    """badak's own errors in ``lang``; others (an ImportError) as they are."""
+    return error.in_language(lang) if isinstance(error, Localized) else str(error)
 
 
 def add_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
@@ -54,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
         hint = Phrase(N_(" (declare each variable with --var NAME=VALUE)")) \
             if "unknown name" in str(err) else ""
         raise UserError(N_("the expression {expr!r} is refused: {error}{hint}"),
-                        expr=args.expr, error=str(err), hint=hint) from None
+                        expr=args.expr, error=err, hint=hint) from None
     except ValueError as err:  # a variable named like a function
-        raise UserError(N_("--var: {error}"), error=str(err)) from None
+        raise UserError(N_("--var: {error}"), error=err) from None
     result = expression.evaluate(**dict(args.var))
     if not result.requires_grad:
         raise UserError(N_("the expression {expr!r} uses no variable given with --var: there "
@@ -77,10 +83,14 @@ def run(args: argparse.Namespace) -> int:
             drawing.render(picture)
         except (GraphvizNotFoundError, ImportError) as err:
             print("badak: " + _("note: no {format} picture: {error}; the DOT text is in "
-                                "{path}").format(format=args.format.upper(), error=err,
+                                "{path}").format(format=args.format.upper(),
+                                                 error=_in_language(err, args.lang),
                                                  path=dot_path), file=sys.stderr)
             return 0
         except RuntimeError as err:
+            if isinstance(err, Localized):      # Graphviz failed: badak's words around its own
+                template, fields = err.template, err.fields
+                raise UserError(template, **fields) from None
             raise UserError(str(err)) from None  # library: the renderer's message, English
         print(_("picture: {path}").format(path=picture))
     return 0
