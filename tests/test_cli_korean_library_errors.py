@@ -168,6 +168,12 @@ def test_a_variable_named_like_a_function(capsys):
                        "--var: variables must not be named like a function; received 'exp'")
 
 
+def test_gradient_descent_from_a_point_where_f_is_not_finite(capsys):
+    korean_and_english(capsys, ["gd", "log(x)", "--x0", "-1"],
+                       "f(x0)가 유한하지 않습니다 (f(x0)=nan). 다른 x0을 고르세요",
+                       "f(x0) is not finite (f(x0)=nan); choose another x0")
+
+
 # ------------------------------------------------------------------ (3) divergence
 def test_a_diverging_training_run(capsys):
     argv = ["train", "--data", "moons", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "2",

@@ -42,7 +42,8 @@ from badak._validation import (
     check_positive,
     check_positive_int,
 )
-from badak.i18n import hangul_aware
+from badak.i18n import N_, hangul_aware
+from badak.i18n.localized import Localized
 from badak.tensor import Tensor
 
 __all__ = ["GDResult", "GDStep", "LearningRateWarning", "minimize", "plot_path"]
@@ -162,6 +163,14 @@ def _fmt(v) -> str:
     return "[" + ", ".join(f"{float(e) + 0.0:.4g}" for e in a.ravel()) + "]"
 
 
+class _FunctionValueError(Localized, ValueError):
+    """f gave a value gradient descent cannot start from (a ValueError, as before, that the
+    command line can say in Korean)."""
+
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(self._keep(template, fields))
+
+
 def _evaluate(f: Callable, x: np.ndarray):
     """Return f(x), ∇f(x) and the Hessian at x (arrays in float64) from autograd."""
     xt = Tensor(x, requires_grad=True, dtype=np.float64)
@@ -171,8 +180,9 @@ def _evaluate(f: Callable, x: np.ndarray):
             raise TypeError(f"f must return a badak Tensor built from badak ops on its argument; "
                             f"received {type(fx).__name__}")
         if fx.size != 1:
-            raise ValueError(f"f must return a scalar (one element); received shape {fx.shape}. "
-                             f"Reduce it, e.g. with .sum()")
+            raise _FunctionValueError(N_("f must return a scalar (one element); received shape "
+                                         "{shape}. Reduce it, e.g. with .sum()"),
+                                      shape=fx.shape)
         fval = float(fx.data.reshape(()))
         n = x.size
         if not fx.requires_grad:  # f does not depend on x
@@ -261,7 +271,8 @@ def minimize(f: Callable[[Tensor], Tensor], x0, lr: float, steps: int, method: s
 
     fval, g, h = _evaluate(f, x)
     if not math.isfinite(fval):
-        raise ValueError(f"f(x0) is not finite (f(x0)={fval}); choose another x0")
+        raise _FunctionValueError(N_("f(x0) is not finite (f(x0)={value}); choose another x0"),
+                                  value=fval)
     xs, fs, grads, records = [x], [fval], [g], []
     converged = diverged = False
     warned = False
