@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import badak
-from badak.cli import main
 from badak.cli.commands import COMMANDS
+from cli_run import run
 
 pytest.importorskip("matplotlib")
 
@@ -23,12 +23,6 @@ def in_tmp(tmp_path, monkeypatch):
     """Run every command in a fresh folder, so the default ./badak-out lands there."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def nonempty(path) -> bool:

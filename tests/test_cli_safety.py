@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import badak
-from badak.cli import main
+from cli_run import run
 
 pytest.importorskip("matplotlib")
 
@@ -20,12 +20,6 @@ pytest.importorskip("matplotlib")
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line_error(code, err, *fragments):

@@ -6,7 +6,7 @@ column and ``--drop``."""
 import numpy as np
 import pytest
 
-from badak.cli import main
+from cli_run import run
 
 pytest.importorskip("matplotlib")
 
@@ -15,12 +15,6 @@ pytest.importorskip("matplotlib")
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
