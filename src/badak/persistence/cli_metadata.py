@@ -25,6 +25,7 @@ import os
 
 from badak.i18n import N_
 from badak.i18n.localized import Phrase
+from badak.nn.edges import first_layer, last_sized_layer
 from badak.persistence.archive import ModelFileError
 
 __all__ = ["METADATA_KEY", "TASKS", "model_io_sizes", "validated_cli_metadata"]
@@ -34,35 +35,17 @@ TASKS = ("classification", "regression")
 KEYS = ("data", "task", "features", "target", "classes", "mean", "scale")
 
 
-def _edge_width(model, attribute: str, first: bool) -> int | None:
-    """``in_features`` of the first layer (``first``) or ``out_features`` of the last one.
-
-    Only containers that run their children in order (``Sequential`` and its subclasses, such
-    as ``MLP``) are walked, so a custom module whose layers were registered in another order than
-    they run gives None (unknown) rather than a wrong width. Layers without ``out_features``
-    after the last sized one (activations, dropout) keep the width.
-    """
-    layer = model
-    while not hasattr(layer, attribute):
-        children = list(getattr(layer, "_modules", {}).values())
-        if not children or not hasattr(layer, "__getitem__"):   # Sequential-like only
-            return None
-        if first:
-            layer = children[0]
-        else:
-            sized = [m for m in children if any(hasattr(x, "out_features") for x in m.modules())]
-            if not sized:
-                return None
-            layer = sized[-1]
-    value = getattr(layer, attribute)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def model_io_sizes(model) -> tuple[int | None, int | None]:
     """``(inputs, outputs)``: the model's first layer's ``in_features`` and its last layer's
-    ``out_features``, each None where the model's structure does not tell it."""
-    return _edge_width(model, "in_features", first=True), \
-        _edge_width(model, "out_features", first=False)
+    ``out_features``, each None where the model's structure does not tell it (see
+    :mod:`badak.nn.edges`)."""
+    first, last = first_layer(model), last_sized_layer(model)
+    return (None if first is None else _width(first.in_features),
+            None if last is None else _width(last.out_features))
+
+
+def _width(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _shown(value) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 
 from badak._validation import check_finite_array
 from badak.autograd import no_grad
+from badak.nn.edges import first_layer
 from badak.tensor import Tensor
 
 __all__ = ["KERAS_METRIC_NAMES", "as_inputs", "as_sample_array", "check_inputs", "check_pair",
@@ -100,18 +101,6 @@ def model_dtype(model) -> np.dtype:
         return p.dtype
     raise ValueError(f"model must have parameters to train; received {type(model).__name__} "
                      f"with none")
-
-
-def first_layer(model):
-    """The first layer a batch meets, if it states its ``in_features``; else None."""
-    layer = model
-    while not hasattr(layer, "in_features"):
-        children = getattr(layer, "_modules", None)
-        # only containers whose first child sees the input first: Sequential and its subclasses
-        if not children or not hasattr(layer, "__getitem__"):
-            return None
-        layer = next(iter(children.values()))
-    return layer
 
 
 def check_features(model, x: np.ndarray, name: str = "x") -> None:
