@@ -432,9 +432,6 @@ def _all_modules(tops) -> list:
     return list(seen.values())
 
 
-_SETTINGS = (bool, int, float, str)
-
-
 def _state_key(modules, optimizers, tensors) -> list:
     """A list of plain values and ids that changes when a module's mode or plain settings, a
     module's parameters or submodules, a parameter's requires_grad, an optimizer's groups or a
@@ -444,7 +441,7 @@ def _state_key(modules, optimizers, tensors) -> list:
     for m in modules:
         key.append(m.training)
         # a module's plain settings (a dropout's p, a slope, fuse): ops were recorded with them
-        key.extend([(k, v) for k, v in m.__dict__.items() if type(v) in _SETTINGS])
+        key.append(m.settings_version)
         params = m._parameters.values()
         key.extend(map(id, params))
         key.extend([p is not None and p.requires_grad for p in params])

@@ -78,6 +78,11 @@ class Module:
     """Counts hook registrations and removals, so that a Sequential knows when to plan its
     fusion again (a hooked layer must run its own forward). Not a setting: a cache key."""
 
+    settings_version = 0
+    """Counts assignments of plain attributes (a dropout's ``p``, a slope, ``training``) on this
+    module, so that whatever keeps work made with the old settings (``badak.compile``'s
+    recordings) can tell they changed with one comparison. Not a setting: a cache key."""
+
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
@@ -129,6 +134,7 @@ class Module:
             self.__dict__[name] = self._buffers[name]
         else:
             object.__setattr__(self, name, value)
+            self.__dict__["settings_version"] = self.__dict__.get("settings_version", 0) + 1
 
     def _forget(self, name: str) -> None:
         self.__dict__.pop(name, None)
