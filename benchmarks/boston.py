@@ -34,7 +34,7 @@ import time
 import numpy as np
 
 from badak.datasets import load_boston
-from badak.reference import KERAS_CV_MAE, KERAS_TEST_MAE, boston_final, build_boston_model
+from badak.lecture.reference import KERAS_CV_MAE, KERAS_TEST_MAE, boston_final, build_boston_model
 from badak.training import cross_validate
 
 

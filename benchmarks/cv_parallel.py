@@ -24,7 +24,7 @@ import joblib
 import numpy as np
 
 from badak.datasets import load_boston
-from badak.reference import build_boston_model
+from badak.lecture.reference import build_boston_model
 from badak.training import cross_validate
 
 

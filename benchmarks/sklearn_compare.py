@@ -1,10 +1,10 @@
-"""badak.sklearn against scikit-learn's own MLPs, side by side in one run.
+"""badak.interfaces.sklearn against scikit-learn's own MLPs, side by side in one run.
 
 - The digits (``sklearn.datasets.load_digits``, 1,797 8x8 images, raw pixels 0..16): 3-fold
   ``cross_val_score`` of ``MLPClassifier`` with the same parameters on both sides, written with
   scikit-learn's names: the defaults, then ``solver='sgd'`` and ``activation='tanh'`` with a
-  stronger ``alpha``. badak.sklearn takes scikit-learn's parameters with their meanings (the
-  same L2 penalty, tol-based stopping, initialisation and Adam ε), so the mean accuracies
+  stronger ``alpha``. badak.interfaces.sklearn takes scikit-learn's parameters with their meanings
+  (the same L2 penalty, tol-based stopping, initialisation and Adam ε), so the mean accuracies
   should agree within 0.02 (``tests/test_sklearn_dropin.py`` checks a small budget).
 - MNIST (the 5,000 digits, 4,000 to train, 1,000 to test, pixels in [0, 1], float32):
   ``MLPClassifier((256, 128), relu, adam)`` of both libraries; test accuracy and fit time.
@@ -37,7 +37,7 @@ from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 import badak
-from badak.sklearn import MLPClassifier, MLPRegressor
+from badak.interfaces.sklearn import MLPClassifier, MLPRegressor
 
 
 def timed_fit(est, x, y):
@@ -57,7 +57,7 @@ def mnist_rows(epochs: int, batch: int, seed: int):
     ours = MLPClassifier(**common)
     theirs = SkMLPClassifier(**common)
     rows = []
-    for name, est in (("badak.sklearn", ours), ("sklearn", theirs)):
+    for name, est in (("badak.interfaces.sklearn", ours), ("sklearn", theirs)):
         seconds = timed_fit(est, x, y)
         acc = accuracy_score(y_test, est.predict(x_test))
         rows.append((name, est.n_iter_, seconds, acc, str(x.dtype)))
@@ -75,7 +75,7 @@ def boston_rows(epochs: int, batch: int, seed: int):
     ours = MLPRegressor(**common)
     theirs = SkMLPRegressor(**common)
     rows = []
-    for name, est in (("badak.sklearn", ours), ("sklearn", theirs)):
+    for name, est in (("badak.interfaces.sklearn", ours), ("sklearn", theirs)):
         seconds = timed_fit(est, x, y)
         mae = mean_absolute_error(y_test, est.predict(x_test))
         rows.append((name, est.n_iter_, seconds, mae, str(x.dtype)))
@@ -119,7 +119,7 @@ def print_table(title: str, metric: str, rows) -> None:
     for seed, (name, epochs, seconds, value, dtype) in rows:
         print(f"{seed:>4}  {name:<14} {epochs:>6} {seconds:>8.2f} {seconds / epochs:>8.3f} "
               f"{value:>9.4f}  {dtype}")
-    for name in ("badak.sklearn", "sklearn"):
+    for name in ("badak.interfaces.sklearn", "sklearn"):
         mine = [r for _, r in rows if r[0] == name]
         print(f"      {name:<14} mean {metric} {np.mean([r[3] for r in mine]):.4f}, "
               f"mean fit {np.mean([r[2] for r in mine]):.2f} s")

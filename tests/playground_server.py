@@ -20,7 +20,7 @@ def serving_playground() -> Iterator[str]:
     (``http://127.0.0.1:<port>``)."""
     import uvicorn
 
-    from badak.playground.app import create_app
+    from badak.interfaces.playground.app import create_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

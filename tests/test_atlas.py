@@ -4,7 +4,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from badak import atlas
+from badak.lecture import atlas
 
 matplotlib.use("Agg")
 

@@ -20,7 +20,7 @@ def _labels(fig):
 def test_every_axis_of_the_tour_has_a_unit(tmp_path, monkeypatch):
     from matplotlib.figure import Figure
 
-    from badak.cli import main
+    from badak.interfaces.cli import main
 
     seen = {}
     save = Figure.savefig
@@ -42,7 +42,7 @@ def test_every_axis_of_the_tour_has_a_unit(tmp_path, monkeypatch):
     ("ko", "손실 (교차 엔트로피 오차, nat)", "정확도 (비율, 0에서 1)"),
 ])
 def test_history_axes_name_their_units(lang, loss, accuracy):
-    from badak.plots import plot_history
+    from badak.lecture.plots import plot_history
 
     history = {"loss": [0.7, 0.4], "accuracy": [0.5, 0.9]}
     fig = plot_history(history, lang=lang, units={"loss": "cross-entropy, nats"
@@ -59,7 +59,7 @@ def test_history_axes_name_their_units(lang, loss, accuracy):
     ("ko", "$1000s", "실제값 ($1000s)", "예측값 대 실제값 (평균 절대 오차 0.50 $1000s)"),
 ])
 def test_predictions_axes_name_the_targets_unit(lang, unit, x_label, title):
-    from badak.plots import plot_predictions
+    from badak.lecture.plots import plot_predictions
 
     fig = plot_predictions(np.array([1.0, 2.0]), np.array([1.5, 2.5]), lang=lang, unit=unit)
     ax = fig.axes[0]
@@ -70,7 +70,7 @@ def test_predictions_axes_name_the_targets_unit(lang, unit, x_label, title):
 def test_train_regression_pictures_give_the_csv_targets_unit(tmp_path, capsys, monkeypatch):
     from matplotlib.figure import Figure
 
-    from badak.cli import main
+    from badak.interfaces.cli import main
 
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 1, size=(40, 2))

@@ -17,10 +17,10 @@ import pytest
 import badak
 import badak.functional as F
 from badak import data, datasets, nn, optim
-from badak.expr import ExpressionError, parse
-from badak.gd import minimize
+from badak.lecture.expr import ExpressionError, parse
+from badak.lecture.gd import minimize
+from badak.lecture.perceptron import Perceptron
 from badak.metrics import accuracy, get_metric, mae, mse
-from badak.perceptron import Perceptron
 from badak.persistence import ModelFileError
 from badak.training import (
     DivergenceError,
@@ -65,9 +65,9 @@ def with_nan(a, i=0):
 
 def sk(name):
     """The scikit-learn estimators are imported only for their rows."""
-    import badak.sklearn
+    import badak.interfaces.sklearn
 
-    return getattr(badak.sklearn, name)
+    return getattr(badak.interfaces.sklearn, name)
 
 
 CASES = [
@@ -576,7 +576,7 @@ def files(tmp_path, monkeypatch):
 @pytest.mark.parametrize("argv, message", [pytest.param(argv, message, id=" ".join(argv))
                                            for argv, message in CLI_CASES])
 def test_command_line_mistakes_exit_2_with_one_line(argv, message, files, capsys):
-    from badak.cli import main
+    from badak.interfaces.cli import main
 
     code = main(argv)
     captured = capsys.readouterr()

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import badak
-from badak.cli.commands import COMMANDS
+from badak.interfaces.cli.commands import COMMANDS
 from cli_run import run
 
 pytest.importorskip("matplotlib")
@@ -357,9 +357,9 @@ def test_an_output_folder_that_is_a_file_is_an_error(capsys, in_tmp):
 @pytest.mark.parametrize("argv", [["perceptron", "--gate", "and", "--plot", "p.png"],
                                   ["gd", "x**2", "--x0", "1", "--plot", "p.png"]])
 def test_an_explicit_plot_without_matplotlib_is_an_error(capsys, monkeypatch, argv):
-    import badak.tour
+    import badak.lecture.tour
 
-    monkeypatch.setattr(badak.tour, "has_matplotlib", lambda: False)
+    monkeypatch.setattr(badak.lecture.tour, "has_matplotlib", lambda: False)
     code, out, err = run(capsys, *argv)
     assert (code, out) == (2, "")
     assert err == ("badak: error: --plot needs matplotlib, which is not installed: pip install "
@@ -367,9 +367,9 @@ def test_an_explicit_plot_without_matplotlib_is_an_error(capsys, monkeypatch, ar
 
 
 def test_train_without_matplotlib_saves_the_model_and_notes_it(capsys, in_tmp, monkeypatch):
-    import badak.tour
+    import badak.lecture.tour
 
-    monkeypatch.setattr(badak.tour, "has_matplotlib", lambda: False)
+    monkeypatch.setattr(badak.lecture.tour, "has_matplotlib", lambda: False)
     code, out, err = run(capsys, "train", "--data", "xor", "--epochs", "1", "--samples", "20",
                          "-q")
     assert code == 0 and "picture:" not in out

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from badak import i18n
-from badak.cli import build_parser, main
-from badak.cli.app import language_in
-from badak.cli.arguments import Phrase, UserError
-from badak.cli.commands import COMMANDS
+from badak.interfaces.cli import build_parser, main
+from badak.interfaces.cli.app import language_in
+from badak.interfaces.cli.arguments import Phrase, UserError
+from badak.interfaces.cli.commands import COMMANDS
 
-CLI_DIR = Path(__file__).resolve().parent.parent / "src" / "badak" / "cli"
+CLI_DIR = Path(__file__).resolve().parent.parent / "src" / "badak" / "interfaces" / "cli"
 
 
 def _korean_locale(monkeypatch):
@@ -186,10 +186,12 @@ def test_user_error_keeps_its_template_and_translates_phrases_only():
 
 
 def test_no_message_of_the_command_line_is_built_without_the_catalog():
-    """Every UserError and BadValue raised in badak/cli takes an ``N_`` template (an f-string
-    message would be printed in English under --lang ko)."""
+    """Every UserError and BadValue raised in badak/interfaces/cli takes an ``N_`` template (an
+    f-string message would be printed in English under --lang ko)."""
     offenders = []
-    for path in CLI_DIR.rglob("*.py"):
+    paths = sorted(CLI_DIR.rglob("*.py"))
+    assert len(paths) > 10, CLI_DIR       # the scan must see the command line's sources
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         for match in re.finditer(r"raise (UserError|BadValue|ValueError|"
                                  r"argparse\.ArgumentTypeError)\((?!N_\(|template|"
@@ -257,7 +259,7 @@ def test_graph_prints_its_backward_trace_in_korean(tmp_path, capsys):
 
 def test_trace_markdown_in_korean_names_the_rule_of_a_matrix_op():
     import badak
-    from badak.explain import trace
+    from badak.lecture.explain import trace
 
     x = badak.tensor([[1.0, 2.0]], requires_grad=True)
     x.name = "x"
@@ -271,7 +273,7 @@ def test_trace_markdown_in_korean_names_the_rule_of_a_matrix_op():
 def test_korean_option_help_fits_the_terminal(command, capsys, monkeypatch):
     """argparse wraps by characters; a Hangul syllable takes two columns, so badak's Korean
     help wraps by columns (COLUMNS=80 here)."""
-    from badak.cli.app import _columns
+    from badak.interfaces.cli.app import _columns
 
     monkeypatch.setenv("COLUMNS", "80")
     assert main([command, "--help", "--lang", "ko"]) == 0

@@ -12,9 +12,9 @@ import pytest
 
 import badak
 from badak import i18n
-from badak.cli import main
-from badak.expr import FUNCTIONS, ExpressionError, parse
 from badak.i18n.localized import Localized, Phrase, joined
+from badak.interfaces.cli import main
+from badak.lecture.expr import FUNCTIONS, ExpressionError, parse
 from badak.persistence import ModelFileError
 from badak.training import DivergenceError
 
@@ -210,7 +210,7 @@ def test_fields_that_are_phrases_or_errors_are_translated_with_the_message():
     assert both == "a string, x" and both.in_language("ko") == "문자열, x"
 
 
-LIBRARY_FILES = ["expr.py", "viz.py", "training/fit.py",
+LIBRARY_FILES = ["lecture/expr.py", "lecture/viz.py", "training/fit.py",
                  *(f"persistence/{p.name}" for p in (SRC / "persistence").glob("*.py"))]
 
 

@@ -133,7 +133,7 @@ def test_a_folder_as_model_is_refused(capsys, in_tmp, two_feature_csv):
 
 
 def test_an_endless_line_is_refused(capsys, in_tmp, monkeypatch):
-    from badak.cli import csvfile
+    from badak.interfaces.cli import csvfile
 
     monkeypatch.setattr(csvfile, "MAX_LINE_CHARS", 1000)
     (in_tmp / "wide.csv").write_text("a,y\n" + "1" * 5000 + ",2\n", encoding="utf-8")
@@ -192,7 +192,7 @@ def test_too_many_samples_is_a_one_line_error(capsys):
 
 
 def test_the_memory_bound_follows_what_is_available(capsys, monkeypatch):
-    from badak.cli import memory
+    from badak.interfaces.cli import memory
 
     monkeypatch.setattr(memory, "available_memory", lambda: 60_000)
     code, _, err = run(capsys, "train", "--data", "moons", "--samples", "100", "--hidden",
@@ -212,8 +212,8 @@ class NoLinearSearch(list):
 
 
 def test_predict_matches_columns_by_a_name_to_index_map():
-    from badak.cli.commands.predict import _select_columns
-    from badak.cli.csvfile import Table
+    from badak.interfaces.cli.commands.predict import _select_columns
+    from badak.interfaces.cli.csvfile import Table
 
     names = NoLinearSearch(f"c{i}" for i in range(2000))
     rows = [[str(i + j) for j in range(2000)] for i in range(3)]

@@ -166,7 +166,7 @@ def test_grid_search_over_badak_estimators_on_dask(dask_cluster):
     pytest.importorskip("sklearn")
     from sklearn.model_selection import GridSearchCV
 
-    from badak.sklearn import MLPRegressor
+    from badak.interfaces.sklearn import MLPRegressor
     x, y = regression_data(n=40)
     y = y.ravel()
     grid = {"learning_rate": [0.003, 0.05]}

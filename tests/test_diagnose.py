@@ -1,11 +1,12 @@
-"""Tests of badak.diagnose: gradient norms, vanishing gradients, dead and saturated units."""
+"""Tests of badak.lecture.diagnose: gradient norms, vanishing gradients, dead and saturated
+units."""
 
 import numpy as np
 import pytest
 
 import badak
 import badak.nn as nn
-from badak import diagnose
+from badak.lecture import diagnose
 
 
 @pytest.fixture

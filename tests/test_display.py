@@ -8,8 +8,8 @@ import pytest
 
 import badak
 from badak import nn
-from badak.display import history_html, history_png, module_html, tensor_html, trace_html
-from badak.explain import trace
+from badak.interfaces.display import history_html, history_png, module_html, tensor_html, trace_html
+from badak.lecture.explain import trace
 from badak.training import fit
 from badak.training.history import History
 
@@ -196,7 +196,7 @@ def test_trace_html_shows_the_apple_example():
 def test_graph_drawing_shows_itself_as_svg_without_graphviz(monkeypatch):
     import shutil
 
-    from badak.viz import draw_graph
+    from badak.lecture.viz import draw_graph
 
     monkeypatch.setattr(shutil, "which", lambda name: None)
     x = badak.Tensor(3.0, requires_grad=True, name="x")

@@ -5,7 +5,7 @@ import pytest
 
 import badak
 import badak.functional as F
-from badak.explain import Trace, format_value, trace
+from badak.lecture.explain import Trace, format_value, trace
 
 
 def named(value, name, requires_grad=True):

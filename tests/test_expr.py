@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import badak
-from badak.explain import trace
-from badak.expr import Expression, ExpressionError, parse
-from badak.gd import minimize
+from badak.lecture.explain import trace
+from badak.lecture.expr import Expression, ExpressionError, parse
+from badak.lecture.gd import minimize
 
 
 @pytest.mark.parametrize("text, message", [

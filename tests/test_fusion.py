@@ -197,7 +197,7 @@ def test_copies_and_pickles_of_a_planned_model_use_their_own_layers():
 def test_trace_of_a_fused_model_shows_its_layers_though_the_graph_has_one_node():
     # (issue 14: the trace used to show the fused node itself, "Linear+ReLU+Linear"; it now
     # shows the layers inside it, see tests/test_trace_fused.py)
-    from badak.explain import trace
+    from badak.lecture.explain import trace
 
     model = nn.MLP([3, 4, 2], rng=0)
     loss = F.cross_entropy(model(np.ones((1, 3), np.float32)), [1])

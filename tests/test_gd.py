@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import badak  # noqa: E402
-from badak.gd import GDResult, LearningRateWarning, minimize, plot_path  # noqa: E402
+from badak.lecture.gd import GDResult, LearningRateWarning, minimize, plot_path  # noqa: E402
 
 
 def square(x):

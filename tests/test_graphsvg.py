@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import badak
-from badak.explain import op_symbol, parameter_names, trace
-from badak.graphsvg import layout_trace, trace_to_svg
-from badak.viz import draw_graph
+from badak.lecture.explain import op_symbol, parameter_names, trace
+from badak.lecture.graphsvg import layout_trace, trace_to_svg
+from badak.lecture.viz import draw_graph
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,5 +1,5 @@
-"""badak.interop: badak models to PyTorch and back, with the same weights and outputs (1e-5),
-state dicts both ways, and what cannot be converted refused by name."""
+"""badak.interfaces.interop: badak models to PyTorch and back, with the same weights and outputs
+(1e-5), state dicts both ways, and what cannot be converted refused by name."""
 
 import importlib
 import sys
@@ -11,7 +11,7 @@ torch = pytest.importorskip("torch", reason="PyTorch is not installed (.ci/run i
                                             "torch==2.13.0, CPU build)")
 
 from badak import nn  # noqa: E402
-from badak.interop import (  # noqa: E402
+from badak.interfaces.interop import (  # noqa: E402
     from_torch,
     state_dict_from_torch,
     state_dict_to_torch,
@@ -194,13 +194,13 @@ def test_state_dict_from_torch_checks_keys_and_shapes():
 
 
 def test_without_pytorch_the_error_says_how_to_install_it(monkeypatch):
-    import badak.interop
+    import badak.interfaces.interop
 
-    for name in ("badak.interop.pytorch", "badak.interop.torch_modules"):
+    for name in ("badak.interfaces.interop.pytorch", "badak.interfaces.interop.torch_modules"):
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "torch", None)
     with pytest.raises(ImportError, match="needs PyTorch, which is not installed; install it "
                                           "with `pip install torch`"):
-        badak.interop.to_torch  # noqa: B018
+        badak.interfaces.interop.to_torch  # noqa: B018
     with pytest.raises(ImportError, match="needs PyTorch"):
-        importlib.import_module("badak.interop.pytorch")
+        importlib.import_module("badak.interfaces.interop.pytorch")

@@ -8,11 +8,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from badak import atlas
-from badak.cli import main
 from badak.datasets import logic_gate
-from badak.gd import minimize
-from badak.perceptron import NotLinearlySeparableWarning, Perceptron
+from badak.interfaces.cli import main
+from badak.lecture import atlas
+from badak.lecture.gd import minimize
+from badak.lecture.perceptron import NotLinearlySeparableWarning, Perceptron
 
 
 def _rule(text: str):
@@ -128,7 +128,7 @@ def test_cli_gd_at_an_inflection_point_does_not_say_converged(capsys):
 def test_saturation_picture_names_both_measures():
     pytest.importorskip("matplotlib")
     import badak
-    from badak import diagnose
+    from badak.lecture import diagnose
 
     model = badak.nn.MLP([8, 8, 8], activation="sigmoid", rng=0)
     for layer in model:
@@ -142,7 +142,7 @@ def test_saturation_picture_names_both_measures():
 
 
 def test_the_float_rerun_the_report_shows_is_wrong_on_1_0():
-    from badak.tour.gates import float_perceptron
+    from badak.lecture.tour.gates import float_perceptron
 
     x, y = logic_gate("nand")
     floats = float_perceptron(x, y, lr=0.1, max_epochs=20)

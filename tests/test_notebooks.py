@@ -74,7 +74,7 @@ def run_notebook(stem: str) -> dict:
 
 
 def test_boston_notebook_matches_the_tour(tmp_path):
-    from badak.tour import boston_housing
+    from badak.lecture.tour import boston_housing
 
     got = run_notebook("01_boston_housing")
     p = SHORT["01_boston_housing"]
@@ -87,7 +87,7 @@ def test_boston_notebook_matches_the_tour(tmp_path):
 
 
 def test_backprop_notebook_numbers(tmp_path):
-    from badak.tour import apple_backprop
+    from badak.lecture.tour import apple_backprop
 
     got = run_notebook("02_backprop")
     want = apple_backprop(tmp_path).results
@@ -98,7 +98,7 @@ def test_backprop_notebook_numbers(tmp_path):
 
 
 def test_perceptron_notebook_matches_the_tour(tmp_path):
-    from badak.tour import gates_and_perceptron
+    from badak.lecture.tour import gates_and_perceptron
 
     got = run_notebook("03_perceptron")
     want = gates_and_perceptron(tmp_path, max_epochs=SHORT["03_perceptron"]["MAX_EPOCHS"])
@@ -109,7 +109,7 @@ def test_perceptron_notebook_matches_the_tour(tmp_path):
 
 
 def test_gradient_descent_notebook_matches_the_tour(tmp_path):
-    from badak.tour import gradient_descent
+    from badak.lecture.tour import gradient_descent
 
     got = run_notebook("04_gradient_descent")
     want = gradient_descent(tmp_path, steps=SHORT["04_gradient_descent"]["STEPS"]).results
@@ -119,8 +119,8 @@ def test_gradient_descent_notebook_matches_the_tour(tmp_path):
 
 
 def test_activations_notebook_matches_the_tour(tmp_path):
-    from badak import atlas
-    from badak.tour import diagnostics
+    from badak.lecture import atlas
+    from badak.lecture.tour import diagnostics
 
     got = run_notebook("05_activations")
     p = SHORT["05_activations"]
@@ -132,7 +132,7 @@ def test_activations_notebook_matches_the_tour(tmp_path):
 
 
 def test_mlp_notebook_matches_the_tour(tmp_path):
-    from badak.tour import mlp_xor
+    from badak.lecture.tour import mlp_xor
 
     got = run_notebook("06_mlp_xor_and_toy_sets")
     p = SHORT["06_mlp_xor_and_toy_sets"]

@@ -1,5 +1,5 @@
-"""badak.onnx.export, checked by ONNX Runtime: every supported module, batch sizes 1, 7 and 64,
-float32 and float64, outputs within 1e-5 of badak's; and every bad input refused by name."""
+"""badak.interfaces.onnx.export, checked by ONNX Runtime: every supported module, batch sizes 1, 7
+and 64, float32 and float64, outputs within 1e-5 of badak's; and every bad input refused by name."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ pytest.importorskip("onnxruntime")
 
 import onnx  # noqa: E402
 
-import badak.onnx as bonnx  # noqa: E402
+import badak.interfaces.onnx as bonnx  # noqa: E402
 from badak import nn  # noqa: E402
 
 

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from badak.datasets import logic_gate  # noqa: E402
-from badak.perceptron import (  # noqa: E402
+from badak.lecture.perceptron import (  # noqa: E402
     AND,
     NAND,
     OR,

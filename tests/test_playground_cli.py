@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from badak.cli import main
+from badak.interfaces.cli import main
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")

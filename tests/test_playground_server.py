@@ -14,12 +14,12 @@ with warnings.catch_warnings():  # newer Starlette suggests httpx2; httpx works 
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient  # noqa: E402
 
-from badak.playground.app import MAX_BODY, MAX_UPLOAD, create_app  # noqa: E402
-from badak.playground.config import ConfigError, parse_config  # noqa: E402
-from badak.playground.data import DATASETS, parse_csv  # noqa: E402
-from badak.playground.export import python_code  # noqa: E402
-from badak.playground.i18n import TEXT, pick_language  # noqa: E402
-from badak.playground.session import Session  # noqa: E402
+from badak.interfaces.playground.app import MAX_BODY, MAX_UPLOAD, create_app  # noqa: E402
+from badak.interfaces.playground.config import ConfigError, parse_config  # noqa: E402
+from badak.interfaces.playground.data import DATASETS, parse_csv  # noqa: E402
+from badak.interfaces.playground.export import python_code  # noqa: E402
+from badak.interfaces.playground.i18n import TEXT, pick_language  # noqa: E402
+from badak.interfaces.playground.session import Session  # noqa: E402
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_static_files_and_no_traversal(client):
 
 def test_font_covers_every_korean_text():
     ttlib = pytest.importorskip("fontTools.ttLib")
-    from badak.playground.app import STATIC
+    from badak.interfaces.playground.app import STATIC
 
     font = ttlib.TTFont(STATIC / "fonts" / "BadakHangul.woff")
     cmap = font.getBestCmap()

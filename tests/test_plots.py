@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from badak import plots
+from badak.lecture import plots
 
 CURVES = {"loss": [3.0, 2.0, 1.5], "mae": [1.4, 1.1, 0.9], "val_loss": [3.2, 2.4, 2.0],
           "val_mae": [1.5, 1.2, 1.1]}

@@ -3,7 +3,7 @@
 import numpy as np
 
 from badak import nn
-from badak.reference import boston_final, build_boston_model
+from badak.lecture.reference import boston_final, build_boston_model
 
 
 def test_boston_model_is_the_notebooks():

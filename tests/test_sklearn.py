@@ -1,5 +1,6 @@
-"""badak.sklearn in scikit-learn's ecosystem: pipelines, grid search, cross-validation, clone,
-pickle, incremental training, probabilities, multi-output, parameter errors, the perceptron."""
+"""badak.interfaces.sklearn in scikit-learn's ecosystem: pipelines, grid search, cross-validation,
+clone, pickle, incremental training, probabilities, multi-output, parameter errors, the
+perceptron."""
 
 import pickle
 
@@ -16,8 +17,8 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils.validation import check_is_fitted  # noqa: E402
 
 from badak.datasets import logic_gate, make_moons  # noqa: E402
-from badak.sklearn import MLPClassifier, MLPRegressor, PerceptronClassifier  # noqa: E402
-from badak.sklearn._base import MLP_ACTIVATIONS  # noqa: E402
+from badak.interfaces.sklearn import MLPClassifier, MLPRegressor, PerceptronClassifier  # noqa: E402
+from badak.interfaces.sklearn._base import MLP_ACTIVATIONS  # noqa: E402
 
 # The perceptron does not converge on the overlapping blobs used here; that warning is tested on
 # XOR below (pytest.warns sees it whatever the filters say).
@@ -316,7 +317,7 @@ def test_perceptron_multiclass_is_one_vs_rest():
 
 def test_perceptron_partial_fit_and_warm_start_continue_training():
     from badak.datasets import logic_gate
-    from badak.sklearn import PerceptronClassifier
+    from badak.interfaces.sklearn import PerceptronClassifier
 
     x, y = logic_gate("and")
     clf = PerceptronClassifier()

@@ -11,7 +11,7 @@ pytest.importorskip("sklearn")
 
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-from badak.sklearn import MLPClassifier, MLPRegressor, PerceptronClassifier  # noqa: E402
+from badak.interfaces.sklearn import MLPClassifier, MLPRegressor, PerceptronClassifier  # noqa: E402
 
 ESTIMATORS = [
     MLPRegressor(hidden_layer_sizes=(16,), learning_rate=0.01, epochs=30, random_state=0),

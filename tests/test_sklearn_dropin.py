@@ -1,4 +1,4 @@
-"""badak.sklearn as a drop-in for scikit-learn's MLPs (issue 11 item 9): scikit-learn's
+"""badak.interfaces.sklearn as a drop-in for scikit-learn's MLPs (issue 11 item 9): scikit-learn's
 parameter names with scikit-learn's meanings, one step computed to the last digits as
 scikit-learn computes it, the same scores on the digits, and the same start on the moons."""
 
@@ -17,7 +17,7 @@ from sklearn.neural_network import MLPRegressor as SkMLPRegressor  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from badak.datasets import make_moons  # noqa: E402
-from badak.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
+from badak.interfaces.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -358,7 +358,7 @@ def test_power_with_a_constant_exponent_at_zero_matches_pytorch(c, expected):
 
 def test_x_to_the_zero_has_gradient_zero_in_the_graph_command():
     # badak graph "x**0" --var x=0 printed a NaN gradient
-    from badak.expr import parse
+    from badak.lecture.expr import parse
 
     x = tensor(0.0, requires_grad=True)
     parse("x**0").evaluate(x=x).backward()

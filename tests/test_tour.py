@@ -1,4 +1,5 @@
-"""Tests of badak.tour: the quick tour's report links every picture; each section's numbers."""
+"""Tests of badak.lecture.tour: the quick tour's report links every picture; each section's
+numbers."""
 
 import io
 import re
@@ -9,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from badak import tour
-from badak.cli import main
-from badak.tour import run as tour_run
+from badak.interfaces.cli import main
+from badak.lecture import tour
+from badak.lecture.tour import run as tour_run
 
 pytest.importorskip("matplotlib")
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from badak import i18n
-from badak.cli import main
+from badak.interfaces.cli import main
 
 pytest.importorskip("matplotlib")
 babel = pytest.importorskip("babel")
@@ -129,7 +129,7 @@ def test_korean_pictures_have_no_missing_glyphs(tours):
 
 
 def test_a_korean_figure_needs_the_hangul_font(tmp_path):
-    from badak.plots import new_figure, plot_history, save_figure
+    from badak.lecture.plots import new_figure, plot_history, save_figure
 
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}
     with warnings.catch_warnings(record=True) as caught:
@@ -204,10 +204,10 @@ def test_linear_collapse_and_signs(tours, lang):
 
 
 def test_section_numbers_match_independent_computations(tmp_path):
-    from badak import tour
     from badak.datasets import load_boston
-    from badak.tour.diagnostics import gradient_signs
-    from badak.tour.xor import linear_collapse
+    from badak.lecture import tour
+    from badak.lecture.tour.diagnostics import gradient_signs
+    from badak.lecture.tour.xor import linear_collapse
 
     signs = gradient_signs()["same_sign_share"]
     assert signs["sigmoid"] == 1.0 and signs["tanh"] < 0.01
@@ -222,7 +222,7 @@ def test_section_numbers_match_independent_computations(tmp_path):
 
 
 def test_korean_sections_carry_the_same_numbers(tmp_path):
-    from badak import tour
+    from badak.lecture import tour
 
     en = tour.gates_and_perceptron(tmp_path / "en", lang="en")
     ko = tour.gates_and_perceptron(tmp_path / "ko", lang="ko")
@@ -276,7 +276,7 @@ def test_commands_print_in_korean(capsys, tmp_path):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_each_section_prints_the_numbers_it_measured(tmp_path, lang):
-    from badak import tour
+    from badak.lecture import tour
 
     back = tour.apple_backprop(tmp_path, lang=lang)
     cost = back.results["cost"][-1]

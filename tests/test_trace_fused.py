@@ -8,9 +8,9 @@ import pytest
 import badak
 import badak.functional as F
 import badak.nn as nn
-from badak.explain import trace
 from badak.functional.linear_stack import LinearStack
-from badak.viz import draw_graph
+from badak.lecture.explain import trace
+from badak.lecture.viz import draw_graph
 
 X = np.array([[0.5, -1.0], [1.0, 2.0], [-0.3, 0.2]], dtype=np.float32)
 Y = np.array([0, 1, 1])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import badak
-from badak.viz import GraphDrawing, GraphvizNotFoundError, draw_graph
+from badak.lecture.viz import GraphDrawing, GraphvizNotFoundError, draw_graph
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="the Graphviz 'dot' program is not installed")
@@ -82,7 +82,7 @@ def test_bad_arguments():
 def test_missing_graphviz_is_explained_when_graphviz_is_asked_for(monkeypatch, tmp_path):
     _, total = apple()
     d = draw_graph(total)
-    monkeypatch.setattr("badak.viz.shutil.which", lambda name: None)
+    monkeypatch.setattr("badak.lecture.viz.shutil.which", lambda name: None)
     with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz") as e:
         d.render(tmp_path / "g.svg", engine="graphviz")
     assert "DOT text is still available" in str(e.value)

@@ -3,15 +3,16 @@
 The engine: :class:`Tensor` values recorded into a computational graph of :class:`Function`
 nodes, each with a local forward and backward, and :meth:`Tensor.backward` applying the chain rule
 from the output back to the leaves. Layers (:mod:`badak.nn`), optimizers (:mod:`badak.optim`),
-training (:func:`fit`), data and the lecture's explanations are loaded on first use, so that
-``import badak`` stays fast.
+training (:func:`fit`), data, the lecture's explanations (:mod:`badak.lecture`) and the
+interfaces (:mod:`badak.interfaces`: the command line, the playground, scikit-learn, ONNX) are
+loaded on first use, so that ``import badak`` stays fast.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from badak import functional
+from badak import _moved, functional
 from badak.autograd import Function, GraphFreedError, enable_grad, grad, is_grad_enabled, no_grad
 from badak.factories import (
     arange,
@@ -38,6 +39,10 @@ from badak.ops import clip, concatenate, matmul, where
 from badak.random import manual_seed
 from badak.tensor import Tensor, tensor
 
+# old import paths of moved modules (badak.perceptron, badak.cli, ...) stay as aliases of the
+# new ones: one finder on sys.meta_path, the table in badak/_moved.py
+_moved.install()
+
 __version__ = "0.1.0"
 
 # name -> (module, attribute or None for the module itself), imported on first access
@@ -58,18 +63,20 @@ _LAZY = {
     "load": ("badak.persistence", "load"),
     "save_checkpoint": ("badak.persistence", "save_checkpoint"),
     "load_checkpoint": ("badak.persistence", "load_checkpoint"),
-    "perceptron": ("badak.perceptron", None),
-    "gd": ("badak.gd", None),
-    "explain": ("badak.explain", None),
-    "viz": ("badak.viz", None),
-    "diagnose": ("badak.diagnose", None),
-    "plots": ("badak.plots", None),
-    "atlas": ("badak.atlas", None),
-    "expr": ("badak.expr", None),
-    "sklearn": ("badak.sklearn", None),
-    "onnx": ("badak.onnx", None),
-    "interop": ("badak.interop", None),
+    "perceptron": ("badak.lecture.perceptron", None),
+    "gd": ("badak.lecture.gd", None),
+    "explain": ("badak.lecture.explain", None),
+    "viz": ("badak.lecture.viz", None),
+    "diagnose": ("badak.lecture.diagnose", None),
+    "plots": ("badak.lecture.plots", None),
+    "atlas": ("badak.lecture.atlas", None),
+    "expr": ("badak.lecture.expr", None),
+    "sklearn": ("badak.interfaces.sklearn", None),
+    "onnx": ("badak.interfaces.onnx", None),
+    "interop": ("badak.interfaces.interop", None),
     "i18n": ("badak.i18n", None),
+    "lecture": ("badak.lecture", None),
+    "interfaces": ("badak.interfaces", None),
 }
 
 

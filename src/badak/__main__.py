@@ -2,6 +2,6 @@
 
 import sys
 
-from badak.cli import main
+from badak.interfaces.cli import main
 
 sys.exit(main())

@@ -268,7 +268,7 @@ class Tensor:
 
     def _repr_html_(self) -> str:
         """Jupyter's view: shape, dtype, values (summarised when big) and grad."""
-        from badak.display import tensor_html
+        from badak.interfaces.display import tensor_html
 
         return tensor_html(self)
 

@@ -23,7 +23,7 @@ NanumGothic (shipped by the ``koreanize-matplotlib`` package, a dependency of th
 extra; SIL Open Font License), so Korean labels render as real glyphs, never as empty boxes;
 badak's plotting functions enter it themselves when called with ``lang='ko'``
 (:func:`hangul_aware`). :func:`use_hangul_font` fixes a figure built outside it, and
-:func:`badak.plots.save_figure` calls it.
+:func:`badak.lecture.plots.save_figure` calls it.
 """
 
 from __future__ import annotations

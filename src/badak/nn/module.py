@@ -491,7 +491,7 @@ class Module:
 
     def _repr_html_(self) -> str:
         """Jupyter's view: a table of the layers and their parameter counts."""
-        from badak.display import module_html
+        from badak.interfaces.display import module_html
 
         return module_html(self)
 

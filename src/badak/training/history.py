@@ -131,12 +131,12 @@ class History:
 
     def _repr_html_(self) -> str:
         """Jupyter's view: the curves (with matplotlib) and a table of the epochs."""
-        from badak.display import history_html
+        from badak.interfaces.display import history_html
 
         return history_html(self)
 
     def _repr_png_(self) -> bytes | None:
         """The curves as PNG (None without matplotlib or before the first epoch)."""
-        from badak.display import history_png
+        from badak.interfaces.display import history_png
 
         return history_png(self)

@@ -1,1 +1,0 @@
-"""``badak playground``: the lecture in the browser (see :mod:`badak.playground.app`)."""
