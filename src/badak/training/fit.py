@@ -314,7 +314,7 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     steps = math.ceil(len(data.y) / batch_size)
     history = _new_history(epochs, initial_epoch, batch_size, steps, loss_name, opt, metric_fns,
                            shuffle, data, ckpt)
-    step = _step_function(model, _BatchLoss(loss_fn, data.per_sample),
+    step = _step_function(model, loss_fn, data.per_sample,
                           _FitOptimizer(opt, params, clipnorm, clipvalue), len(data.xs), compile)
     run = _Run(model, opt, step, data, loss_fn, metric_fns, batch_size, epochs, steps,
                _LastFiniteWeights(params), Progress(verbose, epochs, steps))
@@ -516,23 +516,31 @@ def _check_scheduler(scheduler, optimizer, metric_fns, has_validation: bool) -> 
 class _BatchLoss:
     """The loss of one mini-batch, as the training step calls it: ``loss_fn(prediction, y)``
     with ``y = (targets,)``, or with sample weights ``y = (targets, weights)`` and the loss
-    ``(1/B) Σ wᵢ·lᵢ`` (Keras' reduction). The result passes through a :class:`_Finite` node,
-    which stops the step before its backward pass and update when the loss is NaN or inf."""
+    ``(1/B) Σ wᵢ·lᵢ`` (Keras' reduction). A loss that is NaN or inf raises _NonFiniteLoss,
+    which stops the step before its backward pass and update: in a step that ``badak.compile``
+    replays, through a graph node (:class:`_Finite`, replayed with the step); eagerly, by
+    reading the value (a node would cost each step a little)."""
 
-    def __init__(self, loss_fn, per_sample) -> None:
+    def __init__(self, loss_fn, per_sample, replayed: bool) -> None:
         self.loss_fn = loss_fn
         self.per_sample = per_sample   # None: no sample weights
+        self.replayed = replayed
 
     def __call__(self, prediction, y):
         if self.per_sample is None:
             loss = self.loss_fn(prediction, *y)                        # () scalar
         else:
             loss = weighted_loss(self.per_sample, prediction, *y)      # () scalar
-        return _Finite()(loss)
+        if self.replayed:
+            return _Finite()(loss)
+        value = float(loss.data)
+        if not math.isfinite(value):
+            raise _NonFiniteLoss(value)
+        return loss
 
 
 class _NonFiniteLoss(Exception):
-    """Raised by :class:`_Finite` before the backward pass and the update of a step."""
+    """Raised by :class:`_BatchLoss` before the backward pass and the update of a step."""
 
     def __init__(self, value: float) -> None:
         super().__init__(value)
@@ -583,21 +591,25 @@ class _FitOptimizer:
         self.optimizer.step()
 
 
-def _step_function(model, loss_fn, optimizer, n_inputs: int, compile: bool):  # noqa: A002
+def _step_function(model, loss_fn, per_sample, optimizer, n_inputs: int,
+                   compile: bool):  # noqa: A002
     """The function ``fit`` calls on each mini-batch's arrays ``(*x, y[, w])``: it runs
-    :func:`_train_step` and returns its loss and prediction.
+    :func:`_train_step` with the batch's loss (:class:`_BatchLoss`) and returns its loss and
+    prediction.
 
     With ``compile`` (and a model and loss that are all badak's own: the Python of a module or
     loss you wrote might do more than its ops, which a replay would skip) it goes through
     :func:`badak.compile`, which records the step for each batch shape and then replays it,
     bit-identical to eager.
     """
+    compile = compile and _badak_made(loss_fn) and all(map(_badak_made, model.modules()))
+    batch_loss = _BatchLoss(loss_fn, per_sample, replayed=compile)
+
     def step(*batch):
         x = [Tensor._make(a, False) for a in batch[:n_inputs]]   # (B, ...) inputs, no grad
-        return _train_step(model, loss_fn, optimizer, x, batch[n_inputs:])
+        return _train_step(model, batch_loss, optimizer, x, batch[n_inputs:])
 
-    if not (compile and _badak_made(loss_fn.loss_fn)
-            and all(map(_badak_made, model.modules()))):
+    if not compile:
         return step
     from badak.replay import compile as compile_step
     return compile_step(step)
