@@ -8,6 +8,12 @@ Two ways, both applied after ``loss.backward()`` and before ``optimizer.step()``
 - by value (:func:`clip_grad_value_`): clip each element into ``[-clip_value, clip_value]``.
   Simpler, but it changes the direction of the step.
 
+Every clipping option of the library goes through one function, :func:`clip_gradients_`: the
+optimizers' ``clipnorm``/``clipvalue`` (Keras' options, applied in ``optimizer.step()``) and
+``fit(..., clipnorm=, clipvalue=)`` call it, and it calls the two functions above, which hold
+the arithmetic. (``badak.compile`` watches those two functions, so a recorded training step
+replays its clipping too.)
+
 Both replace each parameter's ``.grad`` with a new tensor rather than writing into the old array:
 backward may hand the same array to several parameters (the gradient of ``x + y`` reaches ``x``
 and ``y`` unchanged) or give a read-only broadcast view, and writing into it would clip twice or
@@ -24,8 +30,11 @@ import math
 from collections.abc import Iterable
 
 from badak._validation import check_bool, check_positive
+from badak.autograd import no_grad
 from badak.backend import xp
 from badak.tensor import Tensor
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "clip_gradients_"]
 
 
 def _with_grads(params: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -108,3 +117,32 @@ def clip_grad_value_(params: Tensor | Iterable[Tensor], clip_value: float) -> No
         g = _grad_data(p)
         c = g.dtype.type(clip_value)
         p.grad = Tensor._make(xp.clip(g, -c, c), False)
+
+
+def clip_gradients_(params: Tensor | Iterable[Tensor], *, clipnorm: float | None = None,
+                    clipvalue: float | None = None) -> None:
+    """Clip the gradients of ``params`` as the options ``clipnorm`` and ``clipvalue`` say.
+
+    The one place where the library's clipping options take effect: an optimizer built with
+    ``clipnorm=`` or ``clipvalue=`` calls it at the start of ``step()`` (on each parameter
+    group), and ``fit(..., clipnorm=, clipvalue=)`` calls it between ``loss.backward()`` and
+    ``optimizer.step()``. With both set (only ``fit`` allows it), the global norm is clipped
+    first, then each element, as Keras does.
+
+    Parameters
+    ----------
+    params : Tensor or iterable of Tensor
+        The parameters whose ``.grad`` to clip; frozen ones (``requires_grad=False``) and those
+        without a gradient are left out, also from the global norm.
+    clipnorm : float or None
+        The largest global L2 norm (:func:`clip_grad_norm_`), > 0; None: no clipping by norm.
+    clipvalue : float or None
+        The bound of every element (:func:`clip_grad_value_`), > 0; None: no clipping by value.
+    """
+    live = [p for p in ([params] if isinstance(params, Tensor) else params)
+            if not isinstance(p, Tensor) or p.requires_grad]
+    with no_grad():
+        if clipnorm is not None:
+            clip_grad_norm_(live, clipnorm)
+        if clipvalue is not None:
+            clip_grad_value_(live, clipvalue)

@@ -49,9 +49,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from badak._validation import check_bool, check_number, check_positive_int
-from badak.autograd import no_grad
 from badak.backend import xp
-from badak.optim.clip import clip_grad_norm_, clip_grad_value_
+from badak.optim.clip import clip_gradients_
 from badak.optim.flat import FlatLayout
 from badak.tensor import Tensor
 
@@ -259,20 +258,12 @@ class Optimizer:
                     d[name] = group[name]
                 params = group["params"]
                 if d["clipvalue"] is not None or d["clipnorm"] is not None:
-                    self._clip(params)
+                    clip_gradients_(params, clipnorm=d["clipnorm"], clipvalue=d["clipvalue"])
                 if not (flat_ok and self._step_flat(k, params)):
                     self._step_each(k, params)
         finally:
             for name in names:
                 d.pop(name, None)
-
-    def _clip(self, params: list[Tensor]) -> None:
-        live = [p for p in params if p.requires_grad]
-        with no_grad():
-            if self.clipvalue is not None:
-                clip_grad_value_(live, self.clipvalue)
-            if self.clipnorm is not None:
-                clip_grad_norm_(live, self.clipnorm)
 
     def _step_each(self, k: int, params: list[Tensor]) -> None:
         """The per-parameter path: ``_update`` once for each parameter of group ``k``."""

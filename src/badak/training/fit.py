@@ -1,14 +1,31 @@
-"""fit: the training loop. Shuffle, cut into mini-batches, and for each batch run the five steps
-that every neural network library repeats::
+"""fit: the training loop, written as small named steps.
 
-    prediction = model(x_batch)              # forward: build the graph
-    loss = loss_fn(prediction, y_batch)      # one number to make smaller
-    (zero the gradients) loss.backward()     # chain rule, from the loss back to every weight
-    (clip the gradients)
-    optimizer.step()                         # move every weight against its gradient
+Shuffle, cut into mini-batches, and for each batch run the five lines that every neural network
+library repeats. They are :func:`_train_step`, word for word::
+
+    prediction = model(*x)          # 1. forward: build the graph
+    loss = loss_fn(prediction, y)   # 2. loss: one number to make smaller
+    optimizer.zero_grad()           # 3. zero grad: forget the last step's gradients
+    loss.backward()                 # 4. backward: chain rule, from the loss back to every weight
+    optimizer.step()                # 5. step: move every weight against its gradient
 
 After each epoch: record the loss and metrics in a :class:`History`, score the validation data,
-print a line, let the callbacks look (and perhaps stop training).
+step the learning-rate scheduler, print a line, let the callbacks look (and perhaps stop
+training).
+
+How to read this file: :func:`_train_step` (the five lines), then :func:`fit`, whose body names
+each stage; each stage is a helper below it, in the order ``fit`` calls them:
+
+- checking the arguments: ``_check_model``, ``_check_counts``, ``_check_clipping``,
+  ``_check_callbacks``, ``_prepare_data`` (weights, the validation split, the dtype, the
+  targets), ``_resolve_optimizer``, ``_check_scheduler``, ``load_resume``;
+- the parts of one step: ``_BatchLoss`` (the loss of a batch, with sample weights, stopped when
+  not finite), ``_FitOptimizer`` (zero grad for every weight; clipping, then the optimizer's
+  step) and ``_step_function`` (the five lines on a batch's arrays, through
+  :func:`badak.compile` by default);
+- one epoch: ``_train_epoch`` (shuffle, the batches, the running loss and metrics),
+  ``_LastFiniteWeights`` and ``_non_finite_loss`` (a diverging run gets its last finite weights
+  back), ``_validate``, ``_step_scheduler``.
 
 What the numbers mean (Keras' conventions):
 
@@ -33,7 +50,8 @@ from __future__ import annotations
 import math
 import time
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,6 +59,7 @@ from badak._validation import check_bool, check_positive, check_positive_int
 from badak.autograd import Function
 from badak.i18n import N_
 from badak.i18n.localized import Localized, Phrase, joined
+from badak.optim.clip import clip_gradients_
 from badak.random import as_generator
 from badak.tensor import Tensor
 from badak.training._fit_options import (
@@ -100,118 +119,19 @@ class DivergenceError(Localized, ValueError):
         self.loss = loss
 
 
-def _resolve_optimizer(optimizer, params: list, lr):
-    from badak.optim import Optimizer, get_optimizer
+def _train_step(model, loss_fn, optimizer, x, y):
+    """One step of gradient descent on one mini-batch: the lecture's five lines, in order.
 
-    if isinstance(optimizer, Optimizer):
-        if lr is not None:
-            raise ValueError(f"lr is only used when optimizer is given by name; received lr={lr} "
-                             f"with an optimizer instance ({type(optimizer).__name__}). Set its "
-                             f"learning rate when building it, or assign optimizer.lr")
-        ours = {id(p) for p in params}
-        if not any(id(p) in ours for p in optimizer.params):
-            raise ValueError("optimizer must be built on this model's parameters, e.g. "
-                             "RMSprop(model.parameters()); received an optimizer that holds none "
-                             "of them")
-        return optimizer
-    if isinstance(optimizer, str):
-        if lr is not None:
-            check_positive("lr", lr)
-        return get_optimizer(optimizer, params, lr=lr)   # ValueError for unknown names
-    if callable(optimizer):
-        built = optimizer(params) if lr is None else optimizer(params, lr=lr)
-        if not isinstance(built, Optimizer):
-            raise TypeError(f"optimizer factory must return a badak.optim.Optimizer; received "
-                            f"{type(built).__name__}")
-        return built
-    raise ValueError(f"optimizer must be a name such as 'rmsprop', a badak.optim.Optimizer or a "
-                     f"factory params -> Optimizer; received optimizer={optimizer!r}")
-
-
-def _check_validation_data(validation_data):
-    if validation_data is None:
-        return None
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        kind = f"a {type(validation_data).__name__}"
-        if isinstance(validation_data, (tuple, list)):
-            kind += f" of length {len(validation_data)}"
-        raise ValueError(f"validation_data must be a pair (x_val, y_val); received {kind}")
-    return check_inputs(*validation_data, x_name="validation_data[0]",
-                        y_name="validation_data[1]")
-
-
-def _overflow_likely(loss: float, xs, y, dtype) -> bool:
-    """At the first step, before any update: an infinite loss, or a NaN with data so large that
-    its square overflows ``dtype``, comes from the data, not from the learning rate."""
-    if math.isinf(loss):
-        return True
-    limit = math.sqrt(float(np.finfo(dtype).max))
-    return any(a.dtype.kind == "f" and a.size and float(np.abs(a).max()) > limit
-               for a in [*xs, y])
-
-
-def _overflowed(epoch, epochs, steps, loss, xs, y, dtype) -> DivergenceError:
-    """The error for a loss that is not finite at the very first step, before any update: the
-    data overflowed the model's dtype, and no learning rate can change that."""
-    sizes = joined([Phrase(N_("|{name}| up to {largest:.4g}"), name=name,
-                           largest=float(np.abs(a).max()))
-                    for name, a in [*((f"x[{i}]" if len(xs) > 1 else "x", a)
-                                      for i, a in enumerate(xs)), ("y", y)]
-                    if a.dtype.kind == "f"])
-    return DivergenceError(
-        N_("the loss is {loss} at the first step, before any update, so no learning rate can "
-           "help: the computation overflowed the model's dtype {dtype} (largest finite "
-           "{largest:.4g}) on this data ({sizes}). Rescale the inputs and targets (e.g. "
-           "badak.data.StandardScaler, or divide y by a constant)"),
-        epoch, 1, loss, {"loss": loss, "dtype": np.dtype(dtype).name,
-                         "largest": float(np.finfo(dtype).max), "sizes": sizes})
-
-
-def _diverged(params, backup, epoch, epochs, step, steps, loss, optimizer) -> DivergenceError:
-    """Put the last finite weights back and build the error to raise."""
-    for p, saved in zip(params, backup):
-        p.data[...] = saved
-    lr = getattr(optimizer, "lr", None)
-    where = (Phrase(N_("step {step}/{steps}"), step=step, steps=steps) if step else
-             Phrase(N_("the weights after step {steps}/{steps}"), steps=steps))
-    than = Phrase(N_(" than lr={lr}"), lr=lr) if lr is not None else ""
-    return DivergenceError(
-        N_("training diverged: the loss became {loss} at epoch {epoch}/{epochs}, {where}. The "
-           "model was given back its last finite weights (those of the last step whose loss was "
-           "finite); the optimizer's state was not rolled back. Try a smaller learning "
-           "rate{than}, or clip the gradients with fit(..., clipnorm=1.0) or clipvalue=..."),
-        epoch, step, loss, {"loss": loss, "epoch": epoch, "epochs": epochs, "where": where,
-                            "than": than})
-
-
-def _badak_made(obj) -> bool:
-    """Whether ``obj`` (a module, a loss function or loss module) is one of badak's own, whose
-    Python does nothing but build ops (so that a replay of the ops is the whole of it)."""
-    module = obj.__module__ if isinstance(obj, types.FunctionType) else type(obj).__module__
-    return module == "badak" or module.startswith("badak.")
-
-
-class _NonFiniteLoss(Exception):
-    """Raised by :class:`_Finite` before the backward pass and the update of a compiled step."""
-
-    def __init__(self, value: float) -> None:
-        super().__init__(value)
-        self.value = value
-
-
-class _Finite(Function):
-    """y = loss, raising _NonFiniteLoss when it is NaN or infinite. A graph node, so that a
-    replayed step (``badak.compile``) makes the check too, before its backward and its update;
-    its backward passes the gradient on unchanged."""
-
-    def forward(self, loss):
-        value = float(loss)  # () scalar
-        if not math.isfinite(value):
-            raise _NonFiniteLoss(value)
-        return loss
-
-    def backward(self, gy):
-        return gy
+    ``x`` is the list of the batch's input tensors (one per model input), ``y`` the targets as
+    ``loss_fn`` takes them. Returns the loss (a scalar Tensor) and the prediction, which ``fit``
+    adds to the epoch's running loss and metrics.
+    """
+    prediction = model(*x)          # 1. forward: build the graph
+    loss = loss_fn(prediction, y)   # 2. loss: one number to make smaller
+    optimizer.zero_grad()           # 3. zero grad: forget the last step's gradients
+    loss.backward()                 # 4. backward: chain rule, from the loss back to every weight
+    optimizer.step()                # 5. step: move every weight against its gradient
+    return loss, prediction
 
 
 # A diverging run is reported once, as a DivergenceError naming the epoch and step, instead of as
@@ -367,46 +287,136 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     ``gen = ckpt.generator()``, and call ``fit(ckpt.model, ..., optimizer=
     ckpt.restore_optimizer(opt), rng=gen, initial_epoch=ckpt.epoch)``.
     """
-    # ---- check everything before the first step
+    # ---- 1. check every argument before the first step (in this order: the first bad one is
+    #         the one reported)
+    _check_model(model)
+    xs, y = check_inputs(x, y)
+    epochs, initial_epoch, batch_size = _check_counts(epochs, initial_epoch, batch_size)
+    shuffle = check_bool("shuffle", shuffle)
+    compile = check_bool("compile", compile)  # noqa: A001
+    clipnorm, clipvalue = _check_clipping(clipnorm, clipvalue)
+    callbacks = _check_callbacks(callbacks)
+    loss_fn, loss_name, is_ce = resolve_loss(loss)
+    metric_fns = resolve_metrics(metrics)
+    gen = as_generator(rng)
+    data = _prepare_data(model, xs, y, loss_fn, is_ce, validation_data, validation_split,
+                         sample_weight, class_weight)
+    params = list(model.parameters())
+    opt = _resolve_optimizer(optimizer, params, lr)
+    monitor = _check_scheduler(scheduler, opt, metric_fns, data.val is not None)
+    ckpt = None
+    if resume_from is not None:                 # the last check: it loads into the model
+        ckpt = load_resume(resume_from, model, opt, initial_epoch, epochs)
+        initial_epoch = ckpt.epoch
+        gen = gen if ckpt.rng_state is None else ckpt.generator()
+
+    # ---- 2. the parts of the loop
+    steps = math.ceil(len(data.y) / batch_size)
+    history = _new_history(epochs, initial_epoch, batch_size, steps, loss_name, opt, metric_fns,
+                           shuffle, data, ckpt)
+    step = _step_function(model, loss_fn, data.per_sample,
+                          _FitOptimizer(opt, params, clipnorm, clipvalue), len(data.xs), compile)
+    run = _Run(model, opt, step, data, loss_fn, metric_fns, batch_size, epochs, steps,
+               _LastFiniteWeights(params), Progress(verbose, epochs, steps))
+    loop = FitLoop(model, opt, history, history.params, gen)
+    model.__dict__[FIT_LOSS] = loss              # for evaluate(); not a registered submodule
+
+    # ---- 3. the epochs
+    was_training = model.training
+    for cb in callbacks:
+        cb.set_loop(loop)
+        cb.on_train_begin()
+    try:
+        for epoch in range(initial_epoch, epochs):      # counted from 0, as in Keras
+            start_time = time.perf_counter()
+            for cb in callbacks:
+                cb.on_epoch_begin(epoch)
+            run.progress.epoch_begin(epoch + 1)
+            epoch_lr = getattr(opt, "lr", None)           # the rate this epoch trains with
+            logs = _train_epoch(run, epoch, gen if shuffle else None)
+            logs.update(_validate(run))
+            _step_scheduler(scheduler, monitor, logs, epoch_lr)
+            seconds = time.perf_counter() - start_time
+            history.append(epoch, logs, seconds)
+            run.progress.epoch_end(epoch + 1, logs, seconds)
+            for cb in callbacks:
+                cb.on_epoch_end(epoch, logs)
+            if loop.stop_training:
+                history.stopped_early = epoch + 1 < epochs
+                break
+        for cb in callbacks:
+            cb.on_train_end()
+    finally:
+        run.progress.close()
+        model.train(was_training)
+    return history
+
+
+# ---------------------------------------------------------------------- 1. the checks
+def _check_model(model) -> None:
+    """Refuse a model that is not a :class:`badak.nn.Module`."""
     from badak.nn import Module
 
     if not isinstance(model, Module):
         raise TypeError(f"model must be a badak.nn.Module, such as badak.nn.MLP([13, 64, 1]); "
                         f"received model of type {type(model).__name__}")
-    xs, y = check_inputs(x, y)
+
+
+def _check_counts(epochs, initial_epoch, batch_size) -> tuple[int, int, int]:
+    """Check ``epochs`` (>= 1), ``initial_epoch`` (0 to ``epochs``) and ``batch_size`` (>= 1)."""
     epochs = check_positive_int("epochs", epochs)
     initial_epoch = check_positive_int("initial_epoch", initial_epoch, allow_zero=True)
     if initial_epoch > epochs:
         raise ValueError(f"initial_epoch must be at most epochs={epochs} (the epochs already "
                          f"done, when resuming); received initial_epoch={initial_epoch}")
-    batch_size = check_positive_int("batch_size", batch_size)
-    shuffle = check_bool("shuffle", shuffle)
-    compile = check_bool("compile", compile)  # noqa: A001
+    return epochs, initial_epoch, check_positive_int("batch_size", batch_size)
+
+
+def _check_clipping(clipnorm, clipvalue) -> tuple[float | None, float | None]:
+    """Check fit's ``clipnorm`` and ``clipvalue`` (each None or > 0; both may be set)."""
     if clipnorm is not None:
         clipnorm = check_positive("clipnorm", clipnorm)
     if clipvalue is not None:
         clipvalue = check_positive("clipvalue", clipvalue)
+    return clipnorm, clipvalue
+
+
+def _check_callbacks(callbacks) -> list[Callback]:
+    """The callbacks as a list, each checked to be a :class:`Callback`."""
     callbacks = list(callbacks)
     for i, cb in enumerate(callbacks):
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be badak.training.Callback instances; received "
                             f"{type(cb).__name__} at callbacks[{i}]")
-    loss_fn, loss_name, is_ce = resolve_loss(loss)
-    metric_fns = resolve_metrics(metrics)
-    gen = as_generator(rng)
+    return callbacks
 
+
+@dataclass
+class _Data:
+    """The training data as the steps use it, checked and cast to the model's dtype."""
+
+    xs: list[np.ndarray]          # the inputs, one array (N, ...) per model input
+    y: np.ndarray                 # the targets, shaped for the loss
+    weights: np.ndarray | None    # (N,) sample weights of the loss, or None
+    per_sample: Callable | None   # the loss per sample, when there are weights
+    out_shape: tuple              # the shape of one prediction
+    dtype: np.dtype               # the model's parameter dtype
+    val: tuple | None             # (x_val list, y_val, val_weights or None), or None
+
+
+def _prepare_data(model, xs, y, loss_fn, is_ce, validation_data, validation_split,
+                  sample_weight, class_weight) -> _Data:
+    """Check the data against the model and the loss, weigh it, hold out the validation rows
+    (the last ``validation_split`` of them, before any shuffling, as Keras does) and cast it to
+    the model's dtype."""
     dtype = model_dtype(model)
     for i, a in enumerate(xs):
         check_overflow(f"x[{i}]" if len(xs) > 1 else "x", a, dtype)
     check_overflow("y", y, dtype)
-
-    # ---- weights and the validation split (the last rows, before any shuffling)
     if sample_weight is not None and class_weight is not None:
         raise ValueError("sample_weight and class_weight cannot both be given; multiply the "
                          "class weights into sample_weight instead")
-    weights = None
-    if sample_weight is not None:
-        weights = check_sample_weight(sample_weight, len(y))
+    weights = None if sample_weight is None else check_sample_weight(sample_weight, len(y))
     split_at = split_validation(validation_split, len(y))
     val_weights = None
     if validation_split > 0:
@@ -421,182 +431,373 @@ def fit(model, x, y, loss="mse", optimizer="rmsprop", epochs: int = 1, batch_siz
     if class_weight is not None:
         weights = check_class_weight(class_weight, y)
     per_sample = per_sample_loss(loss_fn) if weights is not None else None
-
-    # ---- the data, cast to the model's dtype
     if len(xs) == 1:
         check_features(model, xs[0])
     xs = [a.astype(dtype, copy=False) for a in xs]
     y, out_shape = prepare_targets(model, loss_fn, is_ce, xs, y, dtype)
-    val = _check_validation_data(validation_data)
+    val = _prepare_validation(model, validation_data, loss_fn, is_ce, dtype)
     if val is not None:
-        x_val, y_val = val
-        if len(x_val) == 1:
-            check_features(model, x_val[0], "validation_data[0]")
-        for i, a in enumerate(x_val):
-            check_overflow(f"validation_data[0][{i}]" if len(x_val) > 1 else
-                           "validation_data[0]", a, dtype)
-        check_overflow("validation_data[1]", y_val, dtype)
-        x_val = [a.astype(dtype, copy=False) for a in x_val]
-        y_val, _ = prepare_targets(model, loss_fn, is_ce, x_val, y_val, dtype,
-                                   y_name="validation_data[1]")
-    params = list(model.parameters())
-    opt = _resolve_optimizer(optimizer, params, lr)
-    if clipnorm is not None or clipvalue is not None:
-        from badak.optim import clip_grad_norm_, clip_grad_value_
-    keys = ["loss", *metric_fns]
-    keys += [f"val_{k}" for k in keys] if val is not None else []
-    monitor = None
-    if scheduler is not None:
-        check_scheduler(scheduler, opt)
-        monitor = scheduler_monitor(scheduler, keys, val is not None)
-    ckpt = None
-    if resume_from is not None:                 # the last check: it loads into the model
-        ckpt = load_resume(resume_from, model, opt, initial_epoch, epochs)
-        initial_epoch = ckpt.epoch
-        if ckpt.rng_state is not None:
-            gen = ckpt.generator()
-    n = len(y)
-    steps = math.ceil(n / batch_size)
-    progress = Progress(verbose, epochs, steps)
+        val = (*val, val_weights)
+    return _Data(xs, y, weights, per_sample, out_shape, dtype, val)
 
+
+def _prepare_validation(model, validation_data, loss_fn, is_ce, dtype):
+    """Check ``validation_data`` as the training data; return ``(x_val, y_val)`` or None."""
+    val = _check_validation_data(validation_data)
+    if val is None:
+        return None
+    x_val, y_val = val
+    if len(x_val) == 1:
+        check_features(model, x_val[0], "validation_data[0]")
+    for i, a in enumerate(x_val):
+        check_overflow(f"validation_data[0][{i}]" if len(x_val) > 1 else
+                       "validation_data[0]", a, dtype)
+    check_overflow("validation_data[1]", y_val, dtype)
+    x_val = [a.astype(dtype, copy=False) for a in x_val]
+    y_val, _ = prepare_targets(model, loss_fn, is_ce, x_val, y_val, dtype,
+                               y_name="validation_data[1]")
+    return x_val, y_val
+
+
+def _check_validation_data(validation_data):
+    """``validation_data`` as checked arrays ``(x_val list, y_val)``, or None."""
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        kind = f"a {type(validation_data).__name__}"
+        if isinstance(validation_data, (tuple, list)):
+            kind += f" of length {len(validation_data)}"
+        raise ValueError(f"validation_data must be a pair (x_val, y_val); received {kind}")
+    return check_inputs(*validation_data, x_name="validation_data[0]",
+                        y_name="validation_data[1]")
+
+
+def _resolve_optimizer(optimizer, params: list, lr):
+    """The Optimizer to train with, from a name (with ``lr``), an instance or a factory."""
+    from badak.optim import Optimizer, get_optimizer
+
+    if isinstance(optimizer, Optimizer):
+        if lr is not None:
+            raise ValueError(f"lr is only used when optimizer is given by name; received lr={lr} "
+                             f"with an optimizer instance ({type(optimizer).__name__}). Set its "
+                             f"learning rate when building it, or assign optimizer.lr")
+        ours = {id(p) for p in params}
+        if not any(id(p) in ours for p in optimizer.params):
+            raise ValueError("optimizer must be built on this model's parameters, e.g. "
+                             "RMSprop(model.parameters()); received an optimizer that holds none "
+                             "of them")
+        return optimizer
+    if isinstance(optimizer, str):
+        if lr is not None:
+            check_positive("lr", lr)
+        return get_optimizer(optimizer, params, lr=lr)   # ValueError for unknown names
+    if callable(optimizer):
+        built = optimizer(params) if lr is None else optimizer(params, lr=lr)
+        if not isinstance(built, Optimizer):
+            raise TypeError(f"optimizer factory must return a badak.optim.Optimizer; received "
+                            f"{type(built).__name__}")
+        return built
+    raise ValueError(f"optimizer must be a name such as 'rmsprop', a badak.optim.Optimizer or a "
+                     f"factory params -> Optimizer; received optimizer={optimizer!r}")
+
+
+def _check_scheduler(scheduler, optimizer, metric_fns, has_validation: bool) -> str | None:
+    """Check the scheduler (None: no scheduler) and return the logged value it steps on (None
+    for one that steps without a value)."""
+    if scheduler is None:
+        return None
+    keys = ["loss", *metric_fns]
+    keys += [f"val_{k}" for k in keys] if has_validation else []
+    check_scheduler(scheduler, optimizer)
+    return scheduler_monitor(scheduler, keys, has_validation)
+
+
+# ---------------------------------------------------------------------- 2. the parts of a step
+class _BatchLoss:
+    """The loss of one mini-batch, as the training step calls it: ``loss_fn(prediction, y)``
+    with ``y = (targets,)``, or with sample weights ``y = (targets, weights)`` and the loss
+    ``(1/B) Σ wᵢ·lᵢ`` (Keras' reduction). A loss that is NaN or inf raises _NonFiniteLoss,
+    which stops the step before its backward pass and update: in a step that ``badak.compile``
+    replays, through a graph node (:class:`_Finite`, replayed with the step); eagerly, by
+    reading the value (a node would cost each step a little)."""
+
+    def __init__(self, loss_fn, per_sample, replayed: bool) -> None:
+        self.loss_fn = loss_fn
+        self.per_sample = per_sample   # None: no sample weights
+        self.replayed = replayed
+
+    def __call__(self, prediction, y):
+        if self.per_sample is None:
+            loss = self.loss_fn(prediction, *y)                        # () scalar
+        else:
+            loss = weighted_loss(self.per_sample, prediction, *y)      # () scalar
+        if self.replayed:
+            return _Finite()(loss)
+        value = float(loss.data)
+        if not math.isfinite(value):
+            raise _NonFiniteLoss(value)
+        return loss
+
+
+class _NonFiniteLoss(Exception):
+    """Raised by :class:`_BatchLoss` before the backward pass and the update of a step."""
+
+    def __init__(self, value: float) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+class _Finite(Function):
+    """y = loss, raising _NonFiniteLoss when it is NaN or infinite. A graph node, so that a
+    replayed step (``badak.compile``) makes the check too, before its backward and its update;
+    its backward passes the gradient on unchanged."""
+
+    def forward(self, loss):
+        value = float(loss)  # () scalar
+        if not math.isfinite(value):
+            raise _NonFiniteLoss(value)
+        return loss
+
+    def backward(self, gy):
+        return gy
+
+
+class _FitOptimizer:
+    """The optimizer as fit's training step sees it.
+
+    ``zero_grad()`` forgets the gradient of every weight of the model and of the optimizer,
+    each once (a weight of the model that the optimizer does not update would otherwise sum
+    its gradients over the steps, and count them in ``clipnorm``'s norm). ``step()`` clips the
+    gradients of the model's weights as fit's ``clipnorm`` and ``clipvalue`` say
+    (:func:`badak.optim.clip.clip_gradients_`, the one place clipping happens), then calls the
+    optimizer's own ``step()``. Callbacks see the optimizer itself.
+    """
+
+    def __init__(self, optimizer, params: list, clipnorm, clipvalue) -> None:
+        self.optimizer = optimizer
+        self.params = params
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.to_zero = list({id(p): p for p in [*params, *getattr(optimizer, "params", [])]}
+                            .values())
+
+    def zero_grad(self) -> None:
+        for p in self.to_zero:
+            p.zero_grad()
+
+    def step(self) -> None:
+        if self.clipnorm is not None or self.clipvalue is not None:
+            clip_gradients_(self.params, clipnorm=self.clipnorm, clipvalue=self.clipvalue)
+        self.optimizer.step()
+
+
+def _step_function(model, loss_fn, per_sample, optimizer, n_inputs: int,
+                   compile: bool):  # noqa: A002
+    """The function ``fit`` calls on each mini-batch's arrays ``(*x, y[, w])``: it runs
+    :func:`_train_step` with the batch's loss (:class:`_BatchLoss`) and returns its loss and
+    prediction.
+
+    With ``compile`` (and a model and loss that are all badak's own: the Python of a module or
+    loss you wrote might do more than its ops, which a replay would skip) it goes through
+    :func:`badak.compile`, which records the step for each batch shape and then replays it,
+    bit-identical to eager.
+    """
+    compile = compile and _badak_made(loss_fn) and all(map(_badak_made, model.modules()))
+    batch_loss = _BatchLoss(loss_fn, per_sample, replayed=compile)
+
+    def step(*batch):
+        x = [Tensor._make(a, False) for a in batch[:n_inputs]]   # (B, ...) inputs, no grad
+        return _train_step(model, batch_loss, optimizer, x, batch[n_inputs:])
+
+    if not compile:
+        return step
+    from badak.replay import compile as compile_step
+    return compile_step(step)
+
+
+def _badak_made(obj) -> bool:
+    """Whether ``obj`` (a module, a loss function or loss module) is one of badak's own, whose
+    Python does nothing but build ops (so that a replay of the ops is the whole of it)."""
+    module = obj.__module__ if isinstance(obj, types.FunctionType) else type(obj).__module__
+    return module == "badak" or module.startswith("badak.")
+
+
+# ---------------------------------------------------------------------- 3. one epoch
+class _LastFiniteWeights:
+    """The weights before the last step whose loss was finite, given back when training
+    diverges. Two buffers: ``save()`` copies the weights into the spare one before a step;
+    ``keep()``, once the step's loss was finite, makes that copy the one ``restore()`` puts
+    back."""
+
+    def __init__(self, params: list) -> None:
+        self.params = params
+        self.backup = [p.data.copy() for p in params]    # the last weights of a finite loss
+        self.pending = [p.data.copy() for p in params]   # the weights before the step running
+
+    def save(self) -> None:
+        for p, saved in zip(self.params, self.pending):
+            np.copyto(saved, p.data)
+
+    def keep(self) -> None:
+        self.backup, self.pending = self.pending, self.backup
+
+    def restore(self) -> None:
+        for p, saved in zip(self.params, self.backup):
+            p.data[...] = saved
+
+    def all_finite(self) -> bool:
+        return all(np.isfinite(p.data).all() for p in self.params)
+
+
+@dataclass
+class _Run:
+    """What every epoch of one ``fit`` needs, gathered once the arguments are checked."""
+
+    model: object
+    optimizer: object            # the user's optimizer (for the divergence message)
+    step: Callable               # (*x, y[, w]) -> (loss, prediction): see _step_function
+    data: _Data
+    loss_fn: Callable
+    metric_fns: dict
+    batch_size: int
+    epochs: int
+    steps: int                   # mini-batches per epoch
+    weights: _LastFiniteWeights
+    progress: Progress
+    preds: np.ndarray | None = None   # the epoch's training predictions, for the metrics
+
+    def __post_init__(self) -> None:
+        if self.metric_fns:
+            self.preds = np.empty((len(self.data.y), *self.data.out_shape), dtype=self.data.dtype)
+
+
+def _train_epoch(run: _Run, epoch: int, gen) -> dict[str, float]:
+    """Train one epoch: shuffle (when ``gen`` is given), run the step on every mini-batch, and
+    return the logs ``loss`` and the training metrics (Keras' running values)."""
+    run.model.train()
+    xs, y, w = _shuffled(run.data, gen)
+    n, total = len(y), 0.0
+    for k in range(run.steps):
+        lo, hi = k * run.batch_size, min((k + 1) * run.batch_size, len(y))
+        batch = [a[lo:hi] for a in xs] + [y[lo:hi]] + ([] if w is None else [w[lo:hi]])
+        run.weights.save()
+        try:
+            loss, prediction = run.step(*batch)
+        except _NonFiniteLoss as e:         # raised before backward and update
+            raise _non_finite_loss(run, e.value, epoch, k, xs, y) from None
+        run.weights.keep()                  # its loss was finite
+        total += float(loss.data) * (hi - lo)
+        if run.preds is not None:
+            run.preds[lo:hi] = prediction.data
+        if run.progress.per_step and (k + 1) % run.progress.every == 0:
+            run.progress.step(k + 1)
+    # an update after the last finite loss may have broken the weights: check once
+    if not run.weights.all_finite():
+        run.weights.restore()
+        raise _diverged(epoch + 1, run.epochs, 0, run.steps, math.nan, run.optimizer)
+    logs = {"loss": total / n}
+    for name, fn in run.metric_fns.items():
+        logs[name] = fn(y, run.preds)
+    return logs
+
+
+def _shuffled(data: _Data, gen):
+    """The epoch's ``(xs, y, weights)``: in a new order drawn from ``gen``, or as they are when
+    ``gen`` is None. One copy per epoch; the batches are views into it."""
+    if gen is None:
+        return data.xs, data.y, data.weights
+    order = gen.permutation(len(data.y))
+    return ([a[order] for a in data.xs], data.y[order],
+            None if data.weights is None else data.weights[order])
+
+
+def _non_finite_loss(run: _Run, loss: float, epoch: int, k: int, xs, y) -> DivergenceError:
+    """The error for a batch loss that is NaN or inf (step ``k`` of ``epoch``, from 0). At the
+    very first step, before any update, with data that overflows the model's dtype, it blames
+    the data; otherwise the model gets its last finite weights back and the run diverged."""
+    if epoch == 0 and k == 0 and _overflow_likely(loss, xs, y, run.data.dtype):
+        return _overflowed(epoch + 1, run.epochs, run.steps, loss, xs, y, run.data.dtype)
+    run.weights.restore()
+    return _diverged(epoch + 1, run.epochs, k + 1, run.steps, loss, run.optimizer)
+
+
+def _overflow_likely(loss: float, xs, y, dtype) -> bool:
+    """At the first step, before any update: an infinite loss, or a NaN with data so large that
+    its square overflows ``dtype``, comes from the data, not from the learning rate."""
+    if math.isinf(loss):
+        return True
+    limit = math.sqrt(float(np.finfo(dtype).max))
+    return any(a.dtype.kind == "f" and a.size and float(np.abs(a).max()) > limit
+               for a in [*xs, y])
+
+
+def _overflowed(epoch, epochs, steps, loss, xs, y, dtype) -> DivergenceError:
+    """The error for a loss that is not finite at the very first step, before any update: the
+    data overflowed the model's dtype, and no learning rate can change that."""
+    sizes = joined([Phrase(N_("|{name}| up to {largest:.4g}"), name=name,
+                           largest=float(np.abs(a).max()))
+                    for name, a in [*((f"x[{i}]" if len(xs) > 1 else "x", a)
+                                      for i, a in enumerate(xs)), ("y", y)]
+                    if a.dtype.kind == "f"])
+    return DivergenceError(
+        N_("the loss is {loss} at the first step, before any update, so no learning rate can "
+           "help: the computation overflowed the model's dtype {dtype} (largest finite "
+           "{largest:.4g}) on this data ({sizes}). Rescale the inputs and targets (e.g. "
+           "badak.data.StandardScaler, or divide y by a constant)"),
+        epoch, 1, loss, {"loss": loss, "dtype": np.dtype(dtype).name,
+                         "largest": float(np.finfo(dtype).max), "sizes": sizes})
+
+
+def _diverged(epoch, epochs, step, steps, loss, optimizer) -> DivergenceError:
+    """The error for a run whose loss (or weights, ``step`` 0) stopped being finite; the
+    caller has put the last finite weights back."""
+    lr = getattr(optimizer, "lr", None)
+    where = (Phrase(N_("step {step}/{steps}"), step=step, steps=steps) if step else
+             Phrase(N_("the weights after step {steps}/{steps}"), steps=steps))
+    than = Phrase(N_(" than lr={lr}"), lr=lr) if lr is not None else ""
+    return DivergenceError(
+        N_("training diverged: the loss became {loss} at epoch {epoch}/{epochs}, {where}. The "
+           "model was given back its last finite weights (those of the last step whose loss was "
+           "finite); the optimizer's state was not rolled back. Try a smaller learning "
+           "rate{than}, or clip the gradients with fit(..., clipnorm=1.0) or clipvalue=..."),
+        epoch, step, loss, {"loss": loss, "epoch": epoch, "epochs": epochs, "where": where,
+                            "than": than})
+
+
+# ---------------------------------------------------------------------- 4. after an epoch
+def _validate(run: _Run) -> dict[str, float]:
+    """Score the validation data with the epoch's final weights: ``val_loss`` and
+    ``val_<metric>`` (in eval mode, without a graph; the model is back in train mode after)."""
+    if run.data.val is None:
+        return {}
+    x_val, y_val, val_weights = run.data.val
+    logs = score(run.model, x_val, y_val, run.loss_fn, run.metric_fns, VALIDATION_CHUNK,
+                 prefix="val_", weights=val_weights)
+    run.model.train()
+    return logs
+
+
+def _step_scheduler(scheduler, monitor: str | None, logs: dict, epoch_lr) -> None:
+    """Log the rate the epoch trained with as ``lr`` and step the scheduler once (with the
+    logged value ``monitor`` when it needs one). Nothing without a scheduler."""
+    if scheduler is None:
+        return
+    if epoch_lr is not None:
+        logs["lr"] = float(epoch_lr)
+    if monitor is None:
+        scheduler.step()
+    else:
+        scheduler.step(logs[monitor])
+
+
+def _new_history(epochs, initial_epoch, batch_size, steps, loss_name, opt, metric_fns, shuffle,
+                 data: _Data, ckpt) -> History:
+    """An empty History with the run's settings (and the epochs of a resumed checkpoint)."""
     history = History({"epochs": epochs, "initial_epoch": initial_epoch,
-                       "batch_size": batch_size, "samples": n,
+                       "batch_size": batch_size, "samples": len(data.y),
                        "steps": steps, "loss": loss_name, "optimizer": type(opt).__name__,
                        "metrics": list(metric_fns), "shuffle": shuffle,
-                       "validation_samples": 0 if val is None else len(y_val)})
+                       "validation_samples": 0 if data.val is None else len(data.val[1])})
     if ckpt is not None:
         history.extend(ckpt.history)
-    loop = FitLoop(model, opt, history, history.params, gen)
-    # everything whose .grad must be cleared before each backward, each once
-    to_zero = list({id(p): p for p in [*params, *getattr(opt, "params", [])]}.values())
-    backup = [p.data.copy() for p in params]     # the last weights whose loss was finite
-    # training predictions of the epoch, for the metrics (Keras' running values)
-    preds = np.empty((n, *out_shape), dtype=dtype) if metric_fns else None
-    model.__dict__[FIT_LOSS] = loss              # for evaluate(); not a registered submodule
-
-    compile = compile and _badak_made(loss_fn) and all(map(_badak_made, model.modules()))
-    if compile:
-        from badak.replay import compile as compile_step
-
-        def train_step(*batch):                 # one recorded step: forward to update
-            n_x = len(xs)
-            out = model(*[Tensor._make(a, False) for a in batch[:n_x]])   # (B, ...) forward
-            if weights is None:
-                batch_loss = loss_fn(out, batch[n_x])                     # () scalar
-            else:
-                batch_loss = weighted_loss(per_sample, out, batch[n_x], batch[n_x + 1])
-            batch_loss = _Finite()(batch_loss)  # stops the step here when not finite
-            for p in to_zero:
-                p.zero_grad()
-            batch_loss.backward()
-            if clipnorm is not None:
-                clip_grad_norm_(params, clipnorm)
-            if clipvalue is not None:
-                clip_grad_value_(params, clipvalue)
-            opt.step()
-            return batch_loss, out
-
-        compiled = compile_step(train_step)
-        pending = [p.data.copy() for p in params]  # the weights before the step now running
-
-    was_training = model.training
-    for cb in callbacks:
-        cb.set_loop(loop)
-        cb.on_train_begin()
-    try:
-        for epoch in range(initial_epoch, epochs):      # counted from 0, as in Keras
-            start_time = time.perf_counter()
-            for cb in callbacks:
-                cb.on_epoch_begin(epoch)
-            progress.epoch_begin(epoch + 1)
-            model.train()
-            order = gen.permutation(n) if shuffle else None
-            # one copy per epoch; batches are views
-            xe = xs if order is None else [a[order] for a in xs]
-            ye = y if order is None else y[order]
-            we = weights if order is None or weights is None else weights[order]
-            epoch_lr = getattr(opt, "lr", None)
-            total = 0.0
-            for step in range(steps):
-                lo = step * batch_size
-                hi = min(lo + batch_size, n)
-                if compile:
-                    for p, saved in zip(params, pending):
-                        np.copyto(saved, p.data)
-                    batch = [a[lo:hi] for a in xe] + [ye[lo:hi]]
-                    try:
-                        batch_loss, out = compiled(*batch,
-                                                   *([] if we is None else [we[lo:hi]]))
-                    except _NonFiniteLoss as e:         # raised before backward and update
-                        value = e.value
-                        if epoch == 0 and step == 0 and _overflow_likely(value, xs, y, dtype):
-                            raise _overflowed(epoch + 1, epochs, steps, value, xs, y,
-                                              dtype) from None
-                        raise _diverged(params, backup, epoch + 1, epochs, step + 1, steps,
-                                        value, opt) from None
-                    value = float(batch_loss.data)
-                    backup, pending = pending, backup    # the weights of a finite loss
-                    total += value * (hi - lo)
-                    if preds is not None:
-                        preds[lo:hi] = out.data
-                    if progress.per_step and (step + 1) % progress.every == 0:
-                        progress.step(step + 1)
-                    continue
-                out = model(*[Tensor._make(a[lo:hi], False) for a in xe])   # (B, ...) forward
-                if we is None:
-                    batch_loss = loss_fn(out, ye[lo:hi])                    # () scalar
-                else:
-                    batch_loss = weighted_loss(per_sample, out, ye[lo:hi], we[lo:hi])
-                value = float(batch_loss.data)
-                if not math.isfinite(value):
-                    if epoch == 0 and step == 0 and _overflow_likely(value, xs, y, dtype):
-                        raise _overflowed(epoch + 1, epochs, steps, value, xs, y, dtype)
-                    raise _diverged(params, backup, epoch + 1, epochs, step + 1, steps, value,
-                                    opt)
-                for p, saved in zip(params, backup):
-                    np.copyto(saved, p.data)
-                total += value * (hi - lo)
-                if preds is not None:
-                    preds[lo:hi] = out.data
-                for p in to_zero:
-                    p.grad = None
-                batch_loss.backward()
-                if clipnorm is not None:
-                    clip_grad_norm_(params, clipnorm)
-                if clipvalue is not None:
-                    clip_grad_value_(params, clipvalue)
-                opt.step()
-                if progress.per_step and (step + 1) % progress.every == 0:
-                    progress.step(step + 1)
-            # an update after the last finite loss may have broken the weights: check once
-            if not all(np.isfinite(p.data).all() for p in params):
-                raise _diverged(params, backup, epoch + 1, epochs, 0, steps, math.nan, opt)
-
-            logs = {"loss": total / n}
-            for name, fn in metric_fns.items():
-                logs[name] = fn(ye, preds)
-            if val is not None:
-                logs.update(score(model, x_val, y_val, loss_fn, metric_fns, VALIDATION_CHUNK,
-                                  prefix="val_", weights=val_weights))
-                model.train()
-            if scheduler is not None:
-                if epoch_lr is not None:
-                    logs["lr"] = float(epoch_lr)          # the rate this epoch trained with
-                if monitor is None:
-                    scheduler.step()
-                else:
-                    scheduler.step(logs[monitor])
-            seconds = time.perf_counter() - start_time
-            history.append(epoch, logs, seconds)
-            progress.epoch_end(epoch + 1, logs, seconds)
-            for cb in callbacks:
-                cb.on_epoch_end(epoch, logs)
-            if loop.stop_training:
-                history.stopped_early = epoch + 1 < epochs
-                break
-        for cb in callbacks:
-            cb.on_train_end()
-    finally:
-        progress.close()
-        model.train(was_training)
     return history
