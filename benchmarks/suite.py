@@ -46,26 +46,47 @@ BOSTON_SIZES = (13, 64, 64, 1)
 
 
 # ----------------------------------------------------------------------------- timing helpers
-def best_rate(step, samples_per_call: int, min_time: float, repeat: int) -> float:
-    """Samples per second of ``step``: the best of ``repeat`` runs of at least ``min_time`` s."""
-    step()  # warm up
+def loop_block(step):
+    """``block(calls) -> seconds``: ``calls`` calls of ``step``, timed."""
+    def block(calls: int) -> float:
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            step()
+        return time.perf_counter() - t0
+
+    return block
+
+
+def calibrate(block, block_time: float) -> int:
+    """Calls of ``block`` that take about ``block_time`` seconds.
+
+    Three warm-up calls first: ``badak.compile`` runs its first two calls eagerly while it
+    records (slowly, under a profiler), and timing one of those would make the blocks far too
+    short.
+    """
+    block(3)
     calls = 1
-    while True:  # calibrate the number of calls per run
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            step()
-        dt = time.perf_counter() - t0
-        if dt >= min_time / 4:
-            break
+    while True:
+        dt = min(block(calls) for _ in range(3))   # one garbage collection must not decide
+        if dt >= block_time / 4:
+            return max(1, int(calls * block_time / max(dt, 1e-9)))
         calls *= 2
-    calls = max(1, int(calls * min_time / max(dt, 1e-9)))
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            step()
-        best = min(best, time.perf_counter() - t0)
-    return samples_per_call * calls / best
+
+
+def interleaved_rates(blocks: dict, rounds: int, block_time: float) -> dict[str, float]:
+    """Best samples/s of each ``name: (block, samples_per_call)`` over interleaved rounds.
+
+    Each round times one short block of every implementation in turn, so that a burst of load
+    from elsewhere (the machine is shared) hits a block of each rather than every measurement
+    of one of them; the best block of each is kept.
+    """
+    calls = {name: calibrate(block, block_time) for name, (block, _) in blocks.items()}
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, (block, samples) in blocks.items():
+            rate = samples * calls[name] / block(calls[name])
+            best[name] = max(best.get(name, 0.0), rate)
+    return best
 
 
 # ----------------------------------------------------------------------------- implementations
@@ -232,21 +253,24 @@ def badak_classifier(x, labels, lr=0.01, compiled=True):
     return _badak_step(model, opt, nn.CrossEntropyLoss(), badak.tensor(x), labels, compiled)
 
 
-def badak_fit_rate(x_all, y_all, batch: int, min_time: float) -> float:
-    """``badak.fit`` (compile on, its default) for whole epochs: samples/s from wall time."""
+def badak_fit_block(x_all, y_all, batch: int):
+    """``(block, samples per call)``: calls of ``badak.fit`` (compile on, its default).
+
+    Each call trains a fresh model for whole epochs (at least 128 steps, so that the two eager
+    recording steps of ``badak.compile`` weigh little); samples/s from wall time.
+    """
     import badak
     from badak import nn
 
-    def run(epochs):
+    n = len(x_all)
+    epochs = max(1, -(-128 * batch // n))
+
+    def step():
         model = nn.MLP(list(MLP_SIZES), activation="relu", rng=0)
-        t0 = time.perf_counter()
         badak.fit(model, x_all, y_all, loss="cross_entropy", optimizer="sgd", lr=0.01,
                   epochs=epochs, batch_size=batch, rng=0, verbose=0)
-        return time.perf_counter() - t0
 
-    dt = run(1)
-    epochs = max(1, round(min_time / max(dt, 1e-9)))
-    return len(x_all) * epochs / run(epochs)
+    return loop_block(step), n * epochs
 
 
 def torch_classifier(x, labels, lr=0.01):
@@ -264,21 +288,22 @@ def torch_classifier(x, labels, lr=0.01):
                          torch.from_numpy(labels.astype(np.int64)))
 
 
-def gemm_rates(min_time: float, repeat: int) -> dict[str, float]:
-    """GFLOP/s of a plain float32 ``np.dot`` of the MLP's products at batch 512 and a square."""
+def gemm_blocks() -> dict[str, tuple]:
+    """``name: (block, FLOPs per call)`` of a plain float32 ``np.dot`` of the MLP's products at
+    batch 512, and of a big square one."""
     rng = np.random.default_rng(0)
     n = 512
     shapes = {f"{n}x{i} @ {i}x{o}": (n, i, o) for i, o in zip(MLP_SIZES[:-2], MLP_SIZES[1:-1])}
     shapes[f"{MLP_SIZES[0]}x{n} @ {n}x{MLP_SIZES[1]} (x.T @ g)"] = (MLP_SIZES[0], n, MLP_SIZES[1])
     shapes["2048x2048 @ 2048x2048"] = (2048, 2048, 2048)
-    rates = {}
+    blocks = {}
     for name, (m, k, o) in shapes.items():
         a = rng.random((m, k), dtype=np.float32)
         b = rng.random((k, o), dtype=np.float32)
         out = np.empty((m, o), np.float32)
-        rate = best_rate(partial(np.dot, a, b, out=out), 1, min_time, repeat)
-        rates[name] = 2 * m * k * o * rate / 1e9
-    return rates
+        blocks[name] = (loop_block(partial(np.dot, a, b, out=out)), 2 * m * k * o)
+    return blocks
+
 
 def sklearn_classifier_rate(x_all, y_all, batch, min_time):
     """scikit-learn's MLPClassifier trained with plain SGD for whole epochs: samples/s."""
@@ -525,24 +550,43 @@ def fmt_rate(r):
     return "n/a" if r is None else f"{r:,.0f}"
 
 
-def eager_rate_child(batch: int, min_time: float, repeat: int) -> None:
-    """--eager-rate: print the eager badak step's samples/s (for --baseline-src)."""
+def eager_server() -> None:
+    """--eager-server: read ``batch calls`` lines, answer the seconds of ``calls`` eager steps."""
     rng = np.random.default_rng(0)
-    x = rng.random((batch, MLP_SIZES[0]), dtype=np.float32)
-    labels = rng.integers(0, MLP_SIZES[-1], batch)
-    print(json.dumps(best_rate(badak_classifier(x, labels, compiled=False), batch, min_time,
-                               repeat)))
+    steps = {}
+    for line in sys.stdin:
+        batch, calls = map(int, line.split())
+        if batch not in steps:
+            x = rng.random((batch, MLP_SIZES[0]), dtype=np.float32)
+            labels = rng.integers(0, MLP_SIZES[-1], batch)
+            steps[batch] = loop_block(badak_classifier(x, labels, compiled=False))
+        print(steps[batch](calls), flush=True)
 
 
-def baseline_eager_rate(src_dir, env, batch, min_time, repeat) -> float:
-    """The eager step's samples/s of the badak found in ``src_dir``, in its own process."""
-    env = dict(env, PYTHONPATH=os.path.abspath(src_dir))
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--eager-rate", str(batch),
-                          "--min-time", str(min_time), "--repeat", str(repeat)],
-                         capture_output=True, text=True, env=env, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"baseline eager run failed:\n{out.stderr[-2000:]}")
-    return float(out.stdout.strip().splitlines()[-1])
+class BaselineEager:
+    """The eager step of the badak found in another ``src`` directory, in its own process."""
+
+    def __init__(self, src_dir, env):
+        env = dict(env, PYTHONPATH=os.path.abspath(src_dir))
+        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__),
+                                      "--eager-server"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, env=env)
+
+    def block(self, batch: int):
+        def run(calls: int) -> float:
+            self.proc.stdin.write(f"{batch} {calls}\n")
+            self.proc.stdin.flush()
+            answer = self.proc.stdout.readline()
+            if not answer:
+                raise RuntimeError("the --baseline-src eager process stopped (see its error "
+                                   "above)")
+            return float(answer)
+
+        return run
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
 def md_table(header, rows) -> str:
@@ -552,7 +596,6 @@ def md_table(header, rows) -> str:
 
 
 def run_mlp(args, torch, env, results) -> None:
-    min_time, repeat = args.min_time, args.repeat
     print("\n1. MLP 784-256-128-10 ReLU, softmax cross-entropy, SGD (lr 0.01), float32: "
           "training samples/s")
     diffs = check_tight_loop()
@@ -566,7 +609,8 @@ def run_mlp(args, torch, env, results) -> None:
     rng = np.random.default_rng(0)
     x_all = rng.random((4096, MLP_SIZES[0]), dtype=np.float32)
     y_all = rng.integers(0, MLP_SIZES[-1], 4096)
-    mlp, gemm, baseline = {}, {}, {}
+    mlp, gemm, baseline, replayed = {}, {}, {}, {}
+    base = BaselineEager(args.baseline_src, env) if args.baseline_src else None
     for batch in MLP_BATCHES:
         x, labels = x_all[:batch], y_all[:batch]
         n_fit = 512 if batch == 1 else 4096
@@ -575,36 +619,36 @@ def run_mlp(args, torch, env, results) -> None:
                   "badak eager": partial(badak_classifier, compiled=False)}
         if torch is not None:
             makers["PyTorch"] = torch_classifier
-        rates, replays = {}, 0
-        # Rounds interleave the implementations, so that a burst of load from elsewhere hits
-        # one round of each rather than every measurement of one of them; best of the rounds.
-        for _ in range(args.rounds):
-            for name, make in makers.items():
-                step = make(x, labels)
-                r = best_rate(step, batch, min_time * 0.7, max(2, repeat - 2))
-                rates[name] = max(rates.get(name, 0.0), r)
-                if name == "badak replay":
-                    replays = step.compiled.replays
-            r = badak_fit_rate(x_all[:n_fit], y_all[:n_fit], batch, min_time)
-            rates["badak fit"] = max(rates.get("badak fit", 0.0), r)
-            if args.baseline_src:
-                r = baseline_eager_rate(args.baseline_src, env, batch, min_time * 0.7,
-                                        max(2, repeat - 2))
-                baseline[batch] = max(baseline.get(batch, 0.0), r)
-            if batch == 512:
-                for name, g in gemm_rates(min_time * 0.3, max(2, repeat - 2)).items():
-                    gemm[name] = max(gemm.get(name, 0.0), g)
-        if replays == 0:
+        steps = {name: make(x, labels) for name, make in makers.items()}
+        blocks = {name: (loop_block(step), batch) for name, step in steps.items()}
+        blocks["badak fit"] = badak_fit_block(x_all[:n_fit], y_all[:n_fit], batch)
+        if base is not None:
+            blocks["baseline eager"] = (base.block(batch), batch)
+        if batch == 512:
+            blocks.update((f"np.dot {name}", b) for name, b in gemm_blocks().items())
+        rates = interleaved_rates(blocks, args.rounds, args.block_time)
+        compiled = steps["badak replay"].compiled
+        if compiled.replays == 0:
             raise SystemExit(f"batch {batch}: the badak.compile step never replayed")
+        replayed[batch] = (compiled.replays, compiled.eager_calls)
+        for name in list(rates):
+            if name.startswith("np.dot "):
+                gemm[name[len("np.dot "):]] = rates.pop(name) / 1e9   # FLOP/s -> GFLOP/s
+        if base is not None:
+            baseline[batch] = rates.pop("baseline eager")
         n_sk = 512 if batch == 1 else 4096
         rates["scikit-learn"] = sklearn_classifier_rate(x_all[:n_sk], y_all[:n_sk], batch,
-                                                        min_time)
+                                                        args.min_time)
         mlp[batch] = rates
+    if base is not None:
+        base.close()
     results["mlp"] = {str(b): r for b, r in mlp.items()}
 
     print(f"{'batch':>6} " + " ".join(f"{n:>13}" for n in MLP_ROWS))
     for batch, rates in mlp.items():
         print(f"{batch:>6} " + " ".join(f"{fmt_rate(rates.get(n)):>13}" for n in MLP_ROWS))
+    print("   badak.compile replayed " + ", ".join(
+        f"{r:,} of {r + e:,} calls at batch {b}" for b, (r, e) in replayed.items()))
     print("\n1b. Ratios of throughput (higher is faster for the first name)")
     pairs = [("badak replay", "PyTorch"), ("badak replay", "NumPy tight"),
              ("badak fit", "PyTorch"), ("badak fit", "NumPy tight"),
@@ -651,11 +695,9 @@ def run_boston(args, results) -> None:
     boston = {}
     for batch in (1, 16):
         steps = boston_steps(batch)
-        us = {}
-        for _ in range(args.rounds):
-            for name, step in steps.items():
-                t = 1e6 / best_rate(step, 1, args.min_time * 0.7, max(2, args.repeat - 2))
-                us[name] = min(us.get(name, float("inf")), t)
+        blocks = {name: (loop_block(step), 1) for name, step in steps.items()}
+        us = {name: 1e6 / r for name, r in
+              interleaved_rates(blocks, args.rounds, args.block_time).items()}
         if steps["badak compiled"].compiled.replays == 0:
             raise SystemExit(f"Boston batch {batch}: the badak.compile step never replayed")
         t = us.get("torch")
@@ -791,17 +833,14 @@ def main() -> None:
     parser.add_argument("--baseline-src", metavar="DIR",
                         help="a badak src/ directory of the engine to compare eager mode with "
                              "(measured in its own process, in the same rounds)")
-    parser.add_argument("--eager-rate", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--min-time", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--repeat", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--eager-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    quick_time, quick_repeat = (0.25, 3) if args.quick else (0.8, 5)
-    args.min_time = args.min_time or quick_time
-    args.repeat = args.repeat or quick_repeat
-    args.rounds = 2 if args.quick else 3
-    if args.eager_rate:
-        eager_rate_child(args.eager_rate, args.min_time, args.repeat)
+    if args.eager_server:
+        eager_server()
         return
+    # short blocks in many interleaved rounds; the best block of each implementation counts
+    args.block_time, args.rounds = (0.04, 5) if args.quick else (0.15, 15)
+    args.min_time = 0.2 if args.quick else 1.0      # scikit-learn's fits
     only = set(args.only or ["mlp", "boston", "e2e", "import"])
 
     try:
@@ -831,6 +870,7 @@ def main() -> None:
     print(f"badak {badak.__version__}; torch {torch_text}; scikit-learn {sklearn.__version__}; "
           f"threads {args.threads}")
     print("command: python " + " ".join(sys.argv))
+    load_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     results = {"machine": machine, "badak": badak.__version__, "torch": torch_version,
                "sklearn": sklearn.__version__, "threads": args.threads, "quick": args.quick,
                "command": " ".join(sys.argv)}
@@ -852,6 +892,15 @@ def main() -> None:
     rows = targets(results)
     results["targets"] = rows
     print_summary(rows)
+    if load_start is not None:
+        load_end = os.getloadavg()[0]
+        results["load_average"] = {"start": load_start, "end": load_end}
+        print(f"  load average (1 min) {load_start:.1f} at the start, {load_end:.1f} at the end, "
+              f"on {os.cpu_count()} cores")
+        # this run itself adds up to --threads to the load at the end
+        if load_start > 1.0 or load_end > args.threads + 1.0:
+            print("  WARNING: other processes competed for the cores during this run; the "
+                  "figures are not reliable. Rerun on an otherwise idle machine.")
     print_markdown(results, rows)
     if args.json:
         with open(args.json, "w") as f:
