@@ -9,8 +9,9 @@ Boston MLP 13-64-64-1 (MSE, RMSprop). Each round times a block of steps of each 
 that a noisy neighbour slows them alike, and the medians of the per-round ratios are printed
 (the tight loop's time / the contender's: 1.0 means as fast as the tight loop). For the MLP the
 reference is :func:`tight_classifier`, the tightest NumPy loop we could write (in-place updates,
-``np.dot``, the learning rate folded into the deltas, no loss value); ``suite``'s plainer NumPy
-loop is shown beside it. For Boston the reference is ``suite``'s NumPy loop. Two batches
+``np.dot``, the learning rate folded into the deltas, no loss value); beside it the same loop
+with ``w -= lr * gw`` ("lr-unfolded"), the arithmetic a framework's SGD must reproduce. For
+Boston the reference is ``suite``'s NumPy loop. Two batches
 alternate, so that the compiled step sees new inputs each call (as in training); the script
 checks that it replays.
 """
@@ -29,11 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import suite  # noqa: E402  (the NumPy steps live there)
 
 
-def tight_classifier(xs, ys, lr=0.01):
+def tight_classifier(xs, ys, lr=0.01, fold=True):
     """The tightest hand-written training step of the ReLU MLP: in place wherever NumPy allows,
     ``np.dot``, the learning rate folded into the output delta (so every weight gradient comes
     out already scaled and is subtracted at once), no loss value. Alternates between the batches
-    ``xs``/``ys`` as the badak steps do."""
+    ``xs``/``ys`` as the badak steps do. ``fold=False`` multiplies each gradient by the learning
+    rate instead (``w -= lr * gw``, SGD's rule as every framework writes it, whose numbers a
+    framework must reproduce): the difference is one more pass over every weight."""
     params = suite.he_params(suite.MLP_SIZES, np.random.default_rng(0))
     last = len(params) - 1
     turn = [0]
@@ -54,18 +57,26 @@ def tight_classifier(xs, ys, lr=0.01):
         h /= h.sum(axis=1, keepdims=True)
         h[np.arange(n), labels] -= 1
         g = h
-        g *= lr / n                      # lr folded into the delta: gradients come out scaled
+        g *= lr / n if fold else 1 / n   # lr folded into the delta: gradients come out scaled
         for k in range(last, -1, -1):
             w, b = params[k]
             if k:
                 gx = np.dot(g, w.T)       # before w changes
                 gx *= acts[k] > 0
-            w -= np.dot(acts[k].T, g)
-            b -= g.sum(0)
+            if fold:
+                w -= np.dot(acts[k].T, g)
+                b -= g.sum(0)
+            else:
+                w -= lr * np.dot(acts[k].T, g)
+                b -= lr * g.sum(0)
             if k:
                 g = gx
 
     return step
+
+
+WITH_TORCH = False  # --torch
+THREADS = 2  # --threads
 
 
 def _steps(kind: str, batch: int):
@@ -80,15 +91,16 @@ def _steps(kind: str, batch: int):
               for _ in range(2)]
         ys = [rng.integers(0, suite.MLP_SIZES[-1], batch) for _ in range(2)]
         hand = tight_classifier(xs, ys)
-        plain = suite.numpy_classifier(xs[0], ys[0])
-        torch_step = suite.torch_classifier(xs[0], ys[0]) if _torch() else None
+        plain = tight_classifier(xs, ys, fold=False)
+        torch_step = suite.torch_classifier(xs[0], ys[0]) if WITH_TORCH and _torch() else None
         sizes, loss_fn = suite.MLP_SIZES, nn.CrossEntropyLoss()
         make_opt = lambda p: optim.SGD(p, lr=0.01)  # noqa: E731
     else:
         xs = [rng.standard_normal((batch, 13)).astype(np.float32) for _ in range(2)]
         ys = [rng.standard_normal((batch, 1)).astype(np.float32) for _ in range(2)]
         steps = suite.boston_steps(batch)
-        hand, plain, torch_step = steps["numpy"], None, steps.get("torch")
+        hand, plain = steps["numpy"], None
+        torch_step = steps.get("torch") if WITH_TORCH and _torch() else None
         sizes, loss_fn = suite.BOSTON_SIZES, nn.MSELoss()
         make_opt = lambda p: optim.RMSprop(p, lr=1e-3)  # noqa: E731
     xs = [badak.tensor(x) for x in xs]
@@ -118,19 +130,19 @@ def _steps(kind: str, batch: int):
 
 
 def _torch() -> bool:
-    """Whether PyTorch is installed (then run on 2 threads, as the suite does)."""
+    """Whether PyTorch is installed (then run on ``--threads`` threads)."""
     try:
         import torch
     except ImportError:
         return False
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     return True
 
 
 def ratios(kind: str, batch: int, rounds: int):
     """Median ratios (reference time / contender time) and best µs per step, by contender."""
     hand, plain, torch_step, eager, compiled = _steps(kind, batch)
-    contenders = {"tight": hand, "numpy": plain, "torch": torch_step, "eager": eager,
+    contenders = {"tight": hand, "lr-unfolded": plain, "torch": torch_step, "eager": eager,
                   "compiled": compiled}
     contenders = {k: v for k, v in contenders.items() if v is not None}
     n = max(50, 20_000 // (4 * batch + 40))  # steps per block: a few tens of milliseconds
@@ -162,11 +174,25 @@ def main() -> None:
                         help=f"MLP layer sizes (default {' '.join(map(str, suite.MLP_SIZES))})")
     parser.add_argument("--batch", type=int, action="append", help="MLP batch sizes "
                         "(default: 1, 32, 128 and 512)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="BLAS (and PyTorch) threads, as in suite.py; 1 steadies the "
+                        "figures on a busy machine")
+    parser.add_argument("--torch", action="store_true",
+                        help="PyTorch (2 threads) beside them, when installed; its threads may "
+                        "spin after each block and slow the others on a busy machine")
     args = parser.parse_args()
     if args.sizes:
         if len(args.sizes) < 2 or min(args.sizes) < 1:
             parser.error(f"--sizes needs at least two positive sizes; received {args.sizes}")
         suite.MLP_SIZES = tuple(args.sizes)
+    global WITH_TORCH, THREADS
+    WITH_TORCH, THREADS = args.torch, args.threads
+    try:
+        import threadpoolctl
+
+        threadpoolctl.threadpool_limits(args.threads)
+    except ImportError:
+        print("threadpoolctl is not installed: BLAS uses its own thread count")
     import badak
 
     print(f"badak {badak.__version__} from {Path(badak.__file__).parent}")

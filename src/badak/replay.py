@@ -151,6 +151,7 @@ class CompiledStep:
         self.replays = 0
         self.eager_calls = 0
         self._entries: dict = {}  # input signature -> _Entry
+        self._last = None  # the plan that replayed last: tried first
         self._said: set[str] = set()
         functools.update_wrapper(self, step)
 
@@ -163,6 +164,11 @@ class CompiledStep:
             print(f"badak.compile: {message}", file=sys.stderr)
 
     def __call__(self, *args, **kwargs):
+        plan = self._last
+        if plan is not None and plan.ready(args, kwargs):  # the common case: one function call
+            self.replays += 1
+            return plan.run(args, kwargs)
+        self._last = None
         sig = _signature(args, kwargs)
         if sig is None:
             self._say("an argument is not a Tensor, an array or a plain number: running eagerly")
@@ -173,6 +179,9 @@ class CompiledStep:
             why = None if plan.default_generator is None and plan.same() else plan.changed()
             if why is None:
                 self.replays += 1
+                if plan.ready is None:
+                    plan.ready = _generate_ready(sig, plan)
+                self._last = plan
                 return plan.run(args, kwargs)
             self._say(f"{why}: recording the step again")
             entry = None
@@ -647,6 +656,7 @@ class _Plan:
         self.results = results
         self.run = _generate(self)
         self.same = _generate_guard(self.modules, self.optimizers, live)
+        self.ready = None  # signature, generator and guard in one (made at the first replay)
 
     def changed(self) -> str | None:
         """Why the recording no longer applies (None when it does)."""
@@ -932,6 +942,48 @@ class _FlatLayout:
                     self.buffer_views.append((st, name, view))
         for a, v in zip(self.arrays, self.views):
             xp.copyto(a, v)
+
+
+def _generate_ready(sig, plan: _Plan):
+    """One function that says whether a call may replay ``plan`` at once: the arguments match
+    the signature ``sig`` (:func:`_signature`, checked without building it), the default
+    generator is the recorded one and :meth:`_Plan.same` holds. False sends the call down the
+    slow path, which says why and records again if needed."""
+    ns = {"TENSOR": Tensor, "NDARRAY": np.ndarray, "grad_on": is_grad_enabled,
+          "default_generator": default_generator, "DG": plan.default_generator,
+          "same": plan.same}
+    parts = sig[1:]
+    lines = ["def ready(args, kwargs):"]
+    if any(part[0] is not None for part in parts):  # keywords: the slow path
+        lines.append("    return False")
+    else:
+        lines.append(f"    if kwargs or len(args) != {len(parts)} or grad_on() is not "
+                     f"{sig[0]!r}:")
+        lines.append("        return False")
+        for i, part in enumerate(parts):
+            lines.append(f"    a = args[{i}]")
+            if part[1] == "T":
+                lines.append(f"    if type(a) is not TENSOR or a.requires_grad is not "
+                             f"{part[4]!r}:")
+                lines.append("        return False")
+                lines.append("    a = a.data")
+            else:
+                lines.append("    if not isinstance(a, NDARRAY):" if part[1] == "A" else
+                             f"    if type(a).__name__ != {part[2]!r} or a != V{i}:")
+                lines.append("        return False")
+                ns[f"V{i}"] = part[3]
+            if part[1] in "TA":
+                lines.append(f"    if a.shape != {part[2]!r} or a.dtype.str != {part[3]!r}:")
+                lines.append("        return False")
+        if plan.default_generator is not None:
+            lines.append("    if default_generator() is not DG:")
+            lines.append("        return False")
+        lines.append("    return same()")
+    source = "\n".join(lines) + "\n"
+    exec(builtins.compile(source, "<badak.compile ready>", "exec"), ns)  # noqa: S102
+    ready = ns["ready"]
+    ready.source = source
+    return ready
 
 
 def _generate_guard(modules, optimizers, tensors):
