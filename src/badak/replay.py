@@ -473,7 +473,7 @@ def _state_key(modules, optimizers, tensors) -> list:
     key = []
     for m in modules:
         key.append(m.training)
-        # a module's plain settings (a dropout's p, a slope, fuse): ops were recorded with them
+        # a module's plain settings (a dropout's p, a slope): ops were recorded with them
         key.append(m.settings_version)
         params = m._parameters.values()
         key.extend(map(id, params))
