@@ -29,6 +29,7 @@ _LOSSES = {
     "huber": (F.huber_loss, "float"),
     "smooth_l1": (F.smooth_l1_loss, "float"),
     "cross_entropy": (F.cross_entropy, "labels"),
+    "nll": (lambda out, t: F.nll_loss(F.log_softmax(out, dim=1), t), "labels"),
     "bce_with_logits": (F.binary_cross_entropy_with_logits, "binary"),
     "bce": (lambda out, t: F.binary_cross_entropy(F.sigmoid(out), t), "binary"),
 }
