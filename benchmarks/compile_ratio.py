@@ -11,9 +11,8 @@ that a noisy neighbour slows them alike, and the medians of the per-round ratios
 reference is :func:`tight_classifier`, the tightest NumPy loop we could write (in-place updates,
 ``np.dot``, the learning rate folded into the deltas, no loss value); beside it the same loop
 with ``w -= lr * gw`` ("lr-unfolded"), the arithmetic a framework's SGD must reproduce. For
-Boston the reference is ``suite``'s NumPy loop. Two batches
-alternate, so that the compiled step sees new inputs each call (as in training); the script
-checks that it replays.
+Boston the reference is ``suite``'s NumPy loop. Two batches alternate, so that the compiled step
+sees new inputs each call (as in training); the script checks that it replays.
 """
 
 from __future__ import annotations
