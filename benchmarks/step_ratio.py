@@ -25,13 +25,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import suite  # noqa: E402  (the step implementations live there)
 
 
-def ratio(batch: int, rounds: int, fuse: bool = True) -> tuple[float, float, float]:
+def _badak_step(x, labels, lr=0.01):
+    """badak's eager step of the MLP (each layer its own node)."""
+    import badak
+    from badak import nn, optim
+
+    model = nn.MLP(list(suite.MLP_SIZES), activation="relu", rng=0)
+    opt = optim.SGD(model.parameters(), lr=lr)
+    return suite.training_step(model, opt, nn.CrossEntropyLoss(), badak.tensor(x), labels)
+
+
+def ratio(batch: int, rounds: int) -> tuple[float, float, float]:
     """Return (median ratio, best NumPy µs per step, best badak µs per step)."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch, suite.MLP_SIZES[0])).astype(np.float32)
     labels = rng.integers(0, suite.MLP_SIZES[-1], batch)
     hand = suite.numpy_classifier(x, labels)
-    badak_step = suite.badak_classifier(x, labels, fuse=fuse)
+    badak_step = _badak_step(x, labels)
     n = max(50, 20_000 // (4 * batch + 40))  # steps per block: a few tens of milliseconds
     for step in (hand, badak_step):
         for _ in range(n):
@@ -55,8 +65,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, action="append", help="default: 1 and 32")
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--unfused", action="store_true",
-                        help="every layer its own graph node (model.fuse = False)")
     parser.add_argument("--sizes", type=int, nargs="+", metavar="N",
                         help=f"layer sizes (default {' '.join(map(str, suite.MLP_SIZES))})")
     args = parser.parse_args()
@@ -68,7 +76,7 @@ def main() -> None:
 
     print(f"badak {badak.__version__} from {Path(badak.__file__).parent}")
     for batch in args.batch or [1, 32]:
-        med, hand_us, badak_us = ratio(batch, args.rounds, fuse=not args.unfused)
+        med, hand_us, badak_us = ratio(batch, args.rounds)
         print(f"MLP {'-'.join(map(str, suite.MLP_SIZES))}, batch {batch:>4}: NumPy/badak "
               f"{med:.3f} (median of {args.rounds} rounds; best {hand_us:.1f} µs vs "
               f"{badak_us:.1f} µs per step)")

@@ -29,6 +29,7 @@ _LOSSES = {
     "huber": (F.huber_loss, "float"),
     "smooth_l1": (F.smooth_l1_loss, "float"),
     "cross_entropy": (F.cross_entropy, "labels"),
+    "nll": (lambda out, t: F.nll_loss(F.log_softmax(out, dim=1), t), "labels"),
     "bce_with_logits": (F.binary_cross_entropy_with_logits, "binary"),
     "bce": (lambda out, t: F.binary_cross_entropy(F.sigmoid(out), t), "binary"),
 }
@@ -58,6 +59,16 @@ def _step_fn(model, opt, loss_fn):
         opt.step()
         return loss
     return train_step
+
+
+class _NormalizedStep(optim.Optimizer):
+    """A rule that is not elementwise: each parameter moves by lr along its own gradient."""
+
+    def __init__(self, params, lr=0.1):
+        super().__init__(params, {"lr": lr, "clipnorm": None, "clipvalue": None})
+
+    def _update(self, p, g, state):
+        p -= self.lr * g / np.linalg.norm(g)
 
 
 def _compare(act="relu", loss="mse", make_opt=lambda p: optim.SGD(p, lr=0.05), n_steps=8,
@@ -108,9 +119,12 @@ def test_every_loss_replays_bit_identical(loss):
     lambda p: optim.Adam(p, lr=0.01),
     lambda p: optim.AdamW(p, lr=0.01),
     lambda p: optim.Adam(p, lr=0.01, clipnorm=0.5),
-    lambda p: optim.SGD(p, lr=0.05, foreach=False),
+    lambda p: optim.SGD(p, lr=0.05, weight_decay=0.01, momentum=0.5, clipvalue=0.1),
+    lambda p: (lambda q: optim.SGD([{"params": q[:2], "lr": 0.1}, {"params": q[2:]}],
+                                   lr=0.05))(list(p)),
+    lambda p: _NormalizedStep(p, lr=0.05),
 ], ids=["sgd", "momentum", "nesterov", "weight_decay", "adagrad", "rmsprop", "adam", "adamw",
-        "adam_clipnorm", "sgd_per_parameter"])
+        "adam_clipnorm", "sgd_clipvalue", "two_groups", "custom_rule"])
 def test_every_optimizer_replays_bit_identical(make_opt):
     step = _compare(make_opt=make_opt, act="sigmoid", loss="cross_entropy")
     assert step.replays == 6
@@ -158,6 +172,42 @@ def test_a_replaced_parameter_records_again():
             opt.add_param_group({"params": [model[0].weight]})
     step = _compare(between=replace, n_steps=10)
     assert step.eager_calls == 4 and step.replays == 6
+
+
+def test_a_new_optimizer_group_records_again():
+    extra = []
+
+    def add(i, model, opt):
+        if i == 4:
+            extra.append(badak.tensor(np.ones(3, np.float32), requires_grad=True))
+            opt.add_param_group({"params": extra[-1:], "lr": 0.5})  # no gradient: skipped
+    step = _compare(between=add, n_steps=10)
+    assert step.eager_calls == 4 and step.replays == 6
+
+
+def test_a_replaced_layer_records_again():
+    def swap(i, model, opt):
+        if i == 4:
+            setattr(model, "1", nn.Tanh())
+    step = _compare(between=swap, n_steps=10)
+    assert step.eager_calls == 4 and step.replays == 6
+
+
+def test_values_replaced_in_place_of_a_parameter_are_read_live():
+    def reset(i, model, opt):
+        if i == 4:  # the same shape and dtype: the recording still applies, with the new values
+            model[0].weight.data = np.full((5, 6), 0.1, dtype=np.float32)
+    step = _compare(between=reset, n_steps=10)
+    assert step.eager_calls == 2 and step.replays == 8
+
+
+def test_the_replay_is_one_readable_function():
+    step = _compare(n_steps=4)
+    (entry,) = step._entries.values()
+    source = entry.plan.source()
+    assert source.startswith("def replay(args, kwargs):")
+    assert "Tensor" not in source.replace("TENSOR", "")  # no Tensor built but the result
+    assert source.count("= F") == 6 and source.count("r = B") == 6  # 6 forwards, 6 backwards
 
 
 @pytest.mark.parametrize("act, setting, value", [("leaky_relu", "negative_slope", 0.3),

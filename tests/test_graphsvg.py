@@ -90,7 +90,6 @@ def test_ops_are_written_as_the_note_writes_them(make, symbol):
 
 def test_mlp_parameters_are_named_w1_b1_and_layers_shown():
     model = badak.nn.MLP([2, 3, 1], activation="sigmoid")
-    model.fuse = False
     x = badak.tensor(np.array([[0.5, -1.0]], dtype=np.float32))
     loss = (model(x) ** 2).sum()
     assert set(parameter_names(model).values()) == {"W1", "b1", "W2", "b2"}

@@ -1,4 +1,5 @@
-"""The optimizer contract: a custom ``_update`` sees one parameter at a time on every path;
+"""The optimizer contract: a custom ``_update`` sees one parameter at a time on every path
+(a replayed ``badak.compile`` step included);
 parameter groups, frozen parameters, ``lr=0``, weight decay everywhere and AdamW; the state dict
 with groups, and the older format without them."""
 
@@ -22,16 +23,16 @@ def _grads(params, grads):
 class NormalizedStep(Optimizer):
     """Move each parameter by exactly ``lr`` along its own gradient: not elementwise."""
 
-    def __init__(self, params, lr=0.1, foreach=None):
-        super().__init__(params, {"lr": lr, "clipnorm": None, "clipvalue": None},
-                         foreach=foreach)
+    def __init__(self, params, lr=0.1):
+        super().__init__(params, {"lr": lr, "clipnorm": None, "clipvalue": None})
 
     def _update(self, p, g, state):
         p -= self.lr * g / np.linalg.norm(g)
 
 
 class SignedSGD(SGD):
-    """Overrides SGD's elementwise rule with one that is not: must not inherit the flat path."""
+    """Overrides SGD's elementwise rule with one that is not: must not inherit the flat path
+    (declared by SGD, which wrote the rule it overrides)."""
 
     def _update(self, p, g, state):
         p -= self.lr * g / np.abs(g).sum()
@@ -39,7 +40,7 @@ class SignedSGD(SGD):
 
 @pytest.mark.parametrize("cls", [NormalizedStep, SignedSGD])
 def test_a_custom_update_sees_one_parameter_at_a_time(cls):
-    # a small model (far below the flat path's limit) with four parameters
+    # a small group (far below the flat path's limit) of four parameters
     params = [_param(np.ones(n)) for n in (3, 5, 2, 7)]
     grads = [np.arange(1.0, n + 1) for n in (3, 5, 2, 7)]
     seen = []
@@ -68,31 +69,44 @@ def test_normalised_step_moves_every_parameter_by_exactly_lr():
     np.testing.assert_allclose(moved, [0.1] * 4, rtol=1e-5)  # was 0.047, 0.033, 0.079, 0.022
 
 
-def test_foreach_true_needs_an_elementwise_rule():
-    with pytest.raises(ValueError, match=r"foreach=True needs an elementwise update rule; "
-                                         r"NormalizedStep._update is not declared elementwise"):
-        NormalizedStep([_param([1.0])], foreach=True)
-    with pytest.raises(TypeError, match=r"foreach must be a bool \(True or False\); received "
-                                        r"foreach='yes'"):
-        SGD([_param([1.0])], foreach="yes")
+@pytest.mark.parametrize("cls", [NormalizedStep, SignedSGD])
+def test_a_custom_update_sees_one_parameter_at_a_time_under_replay(cls):
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 2, rng=1))
+    opt = cls(model.parameters(), lr=0.1)
+    assert not opt.rule_is_elementwise()
+    seen = []
+    original = opt._update
+
+    def spy(p, g, state):
+        seen.append(p.shape)
+        original(p, g, state)
+
+    opt._update = spy
+
+    @badak.compile
+    def train_step(x):
+        opt.zero_grad()
+        loss = (model(x) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        train_step(rng.standard_normal((5, 3)).astype(np.float32))
+    assert train_step.replays == 2
+    assert seen == [(3, 4), (4,), (4, 2), (2,)] * 4
 
 
-@pytest.mark.parametrize("cls", [SGD, AdaGrad, RMSprop, Adam, AdamW])
-def test_foreach_gives_the_per_parameter_numbers(cls):
-    rng = np.random.default_rng(1)
-    values = [rng.standard_normal(n) for n in (4, 3, 6)]
-    grads = [[rng.standard_normal(n) for n in (4, 3, 6)] for _ in range(3)]
-    results = []
-    for foreach in (True, False):
-        params = [_param(v) for v in values]
-        opt = cls(params, lr=0.05, weight_decay=0.1, foreach=foreach)
-        for g in grads:
-            _grads(params, g)
-            opt.step()
-        assert (opt._flat[0] is not None) is foreach  # which path ran
-        results.append([p.data.copy() for p in params])
-    for a, b in zip(*results):
-        np.testing.assert_array_equal(a, b)
+def test_the_builtin_rules_are_declared_elementwise():
+    for cls in (SGD, AdaGrad, RMSprop, Adam, AdamW):
+        assert cls([_param([1.0])]).rule_is_elementwise()
+
+
+def test_foreach_is_gone():
+    # the flat path moved into badak.compile's replay; no silently ignored argument is left
+    with pytest.raises(TypeError, match="foreach"):
+        SGD([_param([1.0])], foreach=True)
 
 
 # ---------------------------------------------------------------- parameter groups

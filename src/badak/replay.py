@@ -1,46 +1,67 @@
 """Speed by capture and replay: ``badak.compile`` records one training step, then replays it.
 
-Eager execution (Tensor → Function → backward) pays, at every step, for the bookkeeping that
-makes it easy to read: a Tensor per value, a graph node per op, a generation number, a heap to
-order the backward pass, and the Python of every layer and loss. For one training step on
-batches of the same shape, all of that comes out the same every time; only the numbers change.
+The idea, for learners. Eager execution (Tensor → Function → backward) pays, at every step, for
+the bookkeeping that makes it easy to read: a Tensor per value, a graph node per op, a
+generation number, a heap to order the backward pass, and the Python of every layer and loss.
+For a training step on batches of the same shape, all of that comes out the same every time;
+only the numbers change. So: run the step once while watching, write down what ran, and from
+then on run only that list on the new numbers. Real frameworks do exactly this:
 
-So the step is run eagerly twice while a recorder watches (``sys.setprofile``, nothing in the
-engine changes), and what ran is written down: which Function objects were called on which values,
-when ``zero_grad``, ``backward``, gradient clipping and ``optimizer.step()`` ran. The two
-recordings must agree (the same ops, wired the same way, with the same settings), which catches a
-Python branch on the values of the first batch. From then on a call with the same shapes and dtypes
-*replays* the recording: the *same* Function objects' ``forward`` and ``backward`` run on the new
-arrays, in the order eager used (the backward order is the engine's: decreasing generation), and
-the gradients are summed in the same order, so the numbers are bit-identical to eager. No Tensor,
-graph node or heap is built, and the layers' Python does not run. A dropout node draws its mask in
-``forward``, so a replay draws the same numbers from the same generator as eager would.
+- tinygrad's ``TinyJit`` (``tinygrad/engine/jit.py``) runs a function twice, captures the
+  kernels it launched, and replays them on new input buffers;
+- CUDA graphs (``torch.cuda.graphs``) record a stream of GPU kernels once and launch the
+  whole recording again with one call;
+- ``torch.compile`` traces the Python into a graph guarded by the inputs' shapes and dtypes,
+  and compiles it again when a guard fails;
+- ``jax.jit`` traces a function once per input shape and dtype into XLA.
 
-What is read live at every replay: the step's arguments, the parameters' values and ``.grad``,
-and the optimizer (``optimizer.step()`` itself is called, so a learning rate changed by a
-scheduler or by hand is used). A call falls back to eager (and, with ``verbose=True``, says so
-once) when the arguments' shapes or dtypes change (the last, smaller batch of an epoch gets its
-own recording), when a module switches train/eval or changes a plain setting (a dropout's
-``p``, a slope), when a parameter is replaced, added or frozen,
-when an optimizer's parameter groups change, when ``badak.manual_seed`` replaces the generator
-a dropout with ``rng=None`` draws from, and for good when the step does something that
-cannot be replayed: an op outside the Function classes, an in-place change, a value read into
-Python (``loss.item()``), a value computed with NumPy from the data, ``create_graph``, hooks.
-What is *not* seen: a setting kept in an array or a container inside a module, a gradient
-changed by hand (``p.grad = ...``), and Python side effects of the step (a print, a
-list append), which happen at the recordings only. The returned loss of a replay is a plain
-Tensor (its graph was not built). As with tinygrad's ``TinyJit``, put only the training step in
-the compiled function.
+badak keeps the simplest of them, and the one with nothing new to get wrong: it replays the
+very Function objects eager built, so every number is computed by the same code as in eager.
 
-The same idea in real frameworks: tinygrad's ``TinyJit`` (``tinygrad/engine/jit.py``: run,
-capture the kernels, replay them), CUDA graphs (``torch.cuda.graphs``: record a stream of
-kernels, launch it again), ``torch.compile`` (guards on shapes and dtypes, recompilation on a
-change) and ``jax.jit`` (trace once per input shape). badak keeps the simplest of them: it
-replays the very Function objects that eager built, so there is nothing new to get wrong.
+How it works here, in four parts:
+
+1. *Recording* (:class:`_Recorder`). The step runs eagerly twice while ``sys.setprofile``
+   watches (nothing in the engine knows): which Function objects were called on which values,
+   and when ``zero_grad``, ``backward``, gradient clipping and ``optimizer.step()`` ran. The two
+   recordings must agree (the same ops, wired the same way, with the same settings), which
+   catches a Python branch on the values of the first batch.
+2. *The plan* (:class:`_Plan`). The recording becomes a list of array-level actions: run this
+   node's ``forward`` on these arrays; run backward from this loss, visiting the nodes in the
+   engine's order (decreasing generation) and summing gradients in the engine's order; zero
+   the gradients; step the optimizer.
+3. *The replay function* (:func:`_generate`). The plan is written out as one straight-line
+   Python function and compiled with ``exec`` (``plan.source()`` shows it): one line per value,
+   every bound ``forward``/``backward`` and argument slot looked up once at plan time, values
+   in local variables, no Tensor, graph node or heap built. This is what makes a replay cheap
+   in Python: no dispatch, no tuples or dicts made per call.
+4. *The optimizer step*. ``optimizer.step()`` is called live, so a learning rate changed by a
+   scheduler or by hand is used. For a rule declared ``elementwise`` (all the built-in ones)
+   and a small group, :class:`_FlatStep` runs the rule once over the group's parameters laid
+   end to end (PyTorch's ``foreach`` idea) with the same numbers: one call instead of one per
+   parameter, which is what a small model's step costs.
+
+The results are bit-identical to eager: the same losses, weights, gradients and optimizer
+state. A dropout node draws its mask in ``forward``, so a replay draws the same numbers from
+the same generator as eager would.
+
+*Guards* (:func:`_generate_guard`): a call falls back to eager (and, with ``verbose=True``,
+says so once) when the arguments' shapes or dtypes change (the last, smaller batch of an epoch
+gets its own recording), when a module switches train/eval or changes a plain setting (a
+dropout's ``p``, a slope), when a parameter is replaced, added or frozen, when an optimizer's
+parameter groups change, when ``badak.manual_seed`` replaces the generator a dropout with
+``rng=None`` draws from, and for good when the step does something that cannot be replayed: an
+op outside the Function classes, an in-place change, a value read into Python
+(``loss.item()``), a value computed with NumPy from the data, ``create_graph``, hooks. What is
+*not* seen: a setting kept in an array or a container inside a module, a gradient changed by
+hand (``p.grad = ...``), and Python side effects of the step (a print, a list append), which
+happen at the recordings only. The returned loss of a replay is a plain Tensor (its graph was
+not built). As with tinygrad's ``TinyJit``, put only the training step in the compiled
+function.
 """
 
 from __future__ import annotations
 
+import builtins
 import functools
 import operator
 import sys
@@ -50,6 +71,7 @@ import numpy as np
 
 from badak._validation import check_bool
 from badak.autograd import Function, _sum_to, is_grad_enabled
+from badak.backend import xp
 from badak.random import default_generator
 from badak.tensor import Tensor
 
@@ -129,6 +151,7 @@ class CompiledStep:
         self.replays = 0
         self.eager_calls = 0
         self._entries: dict = {}  # input signature -> _Entry
+        self._last = None  # the plan that replayed last: tried first
         self._said: set[str] = set()
         functools.update_wrapper(self, step)
 
@@ -141,16 +164,25 @@ class CompiledStep:
             print(f"badak.compile: {message}", file=sys.stderr)
 
     def __call__(self, *args, **kwargs):
+        plan = self._last
+        if plan is not None and plan.ready(args, kwargs):  # the common case: one function call
+            self.replays += 1
+            return plan.run(args, kwargs)
+        self._last = None
         sig = _signature(args, kwargs)
         if sig is None:
             self._say("an argument is not a Tensor, an array or a plain number: running eagerly")
             return self._eager(args, kwargs)
         entry = self._entries.get(sig)
         if entry is not None and entry.plan is not None:
-            why = entry.plan.changed()
+            plan = entry.plan
+            why = None if plan.default_generator is None and plan.same() else plan.changed()
             if why is None:
                 self.replays += 1
-                return entry.plan.replay(args, kwargs)
+                if plan.ready is None:
+                    plan.ready = _generate_ready(sig, plan)
+                self._last = plan
+                return plan.run(args, kwargs)
             self._say(f"{why}: recording the step again")
             entry = None
         if entry is not None and entry.problem is not None:
@@ -362,6 +394,7 @@ class _Trace:
         self.ops = rec.ops
         self.modules = rec.modules
         self.arrays = _arrays(args, kwargs)
+        self.n_args, self.arg_names = len(args), sorted(kwargs)
         self.arg_tensors = [a for a in (*args, *(v for _, v in sorted(kwargs.items())))]
         single = isinstance(result, Tensor)
         results = (result,) if single else result
@@ -440,7 +473,7 @@ def _state_key(modules, optimizers, tensors) -> list:
     key = []
     for m in modules:
         key.append(m.training)
-        # a module's plain settings (a dropout's p, a slope, fuse): ops were recorded with them
+        # a module's plain settings (a dropout's p, a slope): ops were recorded with them
         key.append(m.settings_version)
         params = m._parameters.values()
         key.extend(map(id, params))
@@ -511,6 +544,7 @@ class _Plan:
                         for x, y in zip(a.arrays, b.arrays))
         self.modules = _all_modules(b.modules)
         self.single = b.single
+        self.n_args, self.arg_names = b.n_args, b.arg_names
         self.arg_sources: list = []  # (holder, i, transform): filled from argument i each call
         self.setting_sources: list = []  # (fn, name, i, transform): a setting from an argument
         holders: list[Tensor] = []  # one per op output
@@ -587,7 +621,6 @@ class _Plan:
                              "cannot be told from data yet: replaying once the inputs change")
         self.optimizers = [ev[1] for ev in b.events if ev[0] == "step"]
         self.live = live
-        self.key = _state_key(self.modules, self.optimizers, live)
         ops = []
         for k, op in enumerate(b.ops):
             fn = op[0]
@@ -621,48 +654,27 @@ class _Plan:
                 raise _NotReplayable("the step returns a value not computed by its ops")
             results.append(holders[rb[1]])
         self.results = results
+        self.run = _generate(self)
+        self.same = _generate_guard(self.modules, self.optimizers, live)
+        self.ready = None  # signature, generator and guard in one (made at the first replay)
 
     def changed(self) -> str | None:
         """Why the recording no longer applies (None when it does)."""
         if self.default_generator is not None and \
                 default_generator() is not self.default_generator:
             return "badak.manual_seed replaced the default generator"
-        if _state_key(self.modules, self.optimizers, self.live) == self.key:
+        if self.same():
             return None
         return ("a module's train/eval mode or a setting, a parameter or an optimizer's groups "
                 "changed")
 
     def replay(self, args, kwargs):
-        arrays = _arrays(args, kwargs)
-        for h, i, transform in self.arg_sources:
-            a = arrays[i]
-            h.data = a if transform is None else \
-                a.astype(transform[0], copy=False).reshape(transform[1])
-        for fn, name, i, transform in self.setting_sources:
-            a = arrays[i]
-            fn.__dict__[name] = a if transform is None else \
-                a.astype(transform[0], copy=False).reshape(transform[1])
-        for action in self.actions:
-            kind = action[0]
-            if kind == _FORWARD:
-                _, fn, ins, out = action
-                if len(ins) == 1:
-                    y = fn.forward(ins[0].data)
-                else:
-                    y = fn.forward(*[x.data for x in ins])
-                out.data = y
-                fn.y = y
-            elif kind == _BACKWARD:
-                _replay_backward(action[1])
-            elif kind == _STEP:
-                action[1].step()
-            elif kind == _CLIP:
-                action[1](action[2], **action[3])
-            else:
-                action[1](action[2])
-        if self.single:
-            return Tensor._make(self.results[0].data, False)
-        return tuple(Tensor._make(h.data, False) for h in self.results)
+        """Run the recording on new arguments: the generated function (see :func:`_generate`)."""
+        return self.run(args, kwargs)
+
+    def source(self) -> str:
+        """The Python source of the replay function (for reading: what a replay runs)."""
+        return self.run.source
 
 
 def _same_clip(ca, cb) -> bool:
@@ -709,34 +721,352 @@ def _backward_plan(trace: _Trace, root: int, holders: list[Tensor]):
     return nodes, out
 
 
-def _replay_backward(plan) -> None:
-    """Run the recorded nodes' ``backward`` in the engine's order, summing as the engine does
-    (:func:`badak.autograd.run_backward`)."""
-    nodes, out = plan
-    y = out.data
-    one = np.asarray(1, dtype=y.dtype)
-    grads = [None] * len(nodes)
-    grads[0] = one if y.ndim == 0 else one.reshape(y.shape)
-    for n, (fn, targets) in enumerate(nodes):
-        gy = grads[n]
-        if gy is None:  # no gradient reached this node (a None upstream): eager skips it too
-            continue
-        grads[n] = None
-        gxs = fn.backward(gy)
-        if type(gxs) is not tuple:
-            gxs = (gxs,)
-        for gx, target in zip(gxs, targets):
-            if target is None or gx is None:
-                continue
-            j, x = target
-            xd = x.data
-            if gx.shape != xd.shape:
-                gx = _sum_to(gx, xd.shape)
-            if gx.dtype is not xd.dtype and gx.dtype != xd.dtype:
-                gx = gx.astype(xd.dtype)
-            if j < 0:
-                g = x.grad
-                x.grad = Tensor._make(gx if g is None else g.data + gx, False)
+# ---------------------------------------------------------------------- the replay function
+def _generate(plan: _Plan):
+    """Write the plan out as one straight-line Python function and compile it.
+
+    A replay then costs what the arithmetic costs plus one Python statement per value: no
+    dispatch on the kind of action, no tuples or dicts built per call, every Function's bound
+    ``forward``/``backward`` and every argument slot looked up once, here. The values flow
+    through local variables (``y3``: the output of op 3, ``g2``: the gradient of backward
+    slot 2); the holder tensors that a node's ``backward`` reads as its ``inputs`` are updated
+    beside them. The backward part is the engine's loop (:func:`badak.autograd.run_backward`)
+    unrolled: the same nodes in the same order, the same sums in the same order.
+    """
+    ns: dict = {"T": Tensor._make, "ST": _sum_to, "ONE": np.asarray, "TENSOR": Tensor}
+    names: dict[int, str] = {}  # id(object) -> its name in ns
+
+    def name(obj, prefix: str) -> str:
+        key = id(obj)
+        if key not in names:
+            names[key] = f"{prefix}{len(names)}"
+            ns[names[key]] = obj
+        return names[key]
+
+    lines = ["def replay(args, kwargs):"]
+    emit = lines.append
+    data: dict[int, str] = {}  # id(holder tensor) -> the expression of its array now
+    # the arguments: each slot read once, as its kind in the signature says
+    sources = {}
+    for h, i, transform in plan.arg_sources:
+        sources.setdefault(i, []).append((h, transform))
+    for fn, nm, i, transform in plan.setting_sources:
+        sources.setdefault(i, []).append(((fn, nm), transform))
+    for i in sorted(sources):
+        if i < plan.n_args:
+            emit(f"    a{i} = args[{i}]")
+        else:
+            emit(f"    a{i} = kwargs[{plan.arg_names[i - plan.n_args]!r}]")
+        emit(f"    a{i} = a{i}.data if type(a{i}) is TENSOR else a{i}")
+        for j, (target, transform) in enumerate(sources[i]):
+            expr = f"a{i}"
+            if transform is not None:
+                expr = f"a{i}.astype({name(transform[0], 'D')}, copy=False).reshape(" \
+                       f"{transform[1]!r})"
+            if isinstance(target, tuple):  # a setting of a node taken from the argument
+                fn, nm = target
+                emit(f"    {name(fn.__dict__, 'S')}[{nm!r}] = {expr}")
             else:
-                prev = grads[j]
-                grads[j] = gx if prev is None else prev + gx
+                var = f"a{i}" if transform is None else f"a{i}_{j}"
+                if transform is not None:
+                    emit(f"    {var} = {expr}")
+                emit(f"    {name(target, 'H')}.data = {var}")
+                data[id(target)] = var
+    holder_index = {id(h): k for k, h in enumerate(plan.holders)}
+
+    def array(x) -> str:
+        """The expression of tensor ``x``'s array at this point of the replay."""
+        k = holder_index.get(id(x))
+        if k is not None:
+            return f"y{k}"
+        return data.get(id(x)) or f"{name(x, 'X')}.data"
+
+    for e, action in enumerate(plan.actions):
+        kind = action[0]
+        if kind == _FORWARD:
+            _, fn, ins, out = action
+            k = holder_index[id(out)]
+            args = ", ".join(array(x) for x in ins)
+            emit(f"    y{k} = {name(fn.forward, 'F')}({args})")
+            emit(f"    {name(out, 'H')}.data = {name(fn, 'N')}.y = y{k}")
+        elif kind == _BACKWARD:
+            _emit_backward(action[1], e, emit, name, array, holder_index)
+        elif kind == _STEP:
+            opt = action[1]
+            step = _FlatStep(opt) if _FlatStep.applies(opt) else opt.step
+            emit(f"    {name(step, 'O')}()")
+        elif kind == _CLIP:
+            emit(f"    {name(action[1], 'C')}({name(action[2], 'P')}, "
+                 f"**{name(action[3], 'K')})")
+        else:
+            emit(f"    {name(action[1], 'Z')}({name(action[2], 'M')})")
+    results = [f"T(y{holder_index[id(h)]}, False)" for h in plan.results]
+    emit(f"    return {results[0]}" if plan.single else f"    return ({', '.join(results)},)")
+    source = "\n".join(lines) + "\n"
+    exec(builtins.compile(source, "<badak.compile replay>", "exec"), ns)  # noqa: S102
+    run = ns["replay"]
+    run.source = source
+    return run
+
+
+# ---------------------------------------------------------------------- the optimizer step
+FLAT_LIMIT = 1 << 16
+"""Groups of at most this many numbers are updated in one vectorised call by a replay; larger
+ones are bound by arithmetic and memory traffic, where gathering the gradients and copying the
+parameters back would cost more than the calls it saves."""
+
+
+class _FlatStep:
+    """``optimizer.step()`` with each group's rule run once over all its parameters laid end to
+    end (PyTorch's ``foreach`` idea), for a rule declared ``elementwise``.
+
+    A step of RMSprop is about seven NumPy operations per parameter; for a small network such
+    as the lecture's Boston MLP (six parameters, 5,121 numbers) each costs more in calls than in
+    arithmetic. An elementwise rule gives the same numbers on the joined arrays, so the
+    gradients are gathered into one flat array, the rule runs once, and the new values are
+    copied back into each parameter's own array (``p.data`` keeps its identity). The rule's
+    buffers live in flat arrays too, and each ``state[i][name]`` is a view into them, so
+    ``state_dict`` and the per-parameter path see the same numbers. Everything else is
+    ``Optimizer.step``'s: the step count, the group's hyperparameters read at every call (a
+    scheduler's learning rate), clipping, and the per-parameter path for a group that does
+    not qualify (a parameter without a gradient, mixed dtypes, a replaced array or buffer).
+    """
+
+    @staticmethod
+    def applies(opt) -> bool:
+        return opt.rule_is_elementwise() and all(
+            1 < len(g["params"]) and sum(p.data.size for p in g["params"]) <= FLAT_LIMIT
+            for g in opt.param_groups)
+
+    def __init__(self, opt):
+        self.opt = opt
+        self.layouts: list = [None] * len(opt.param_groups)
+
+    def __call__(self) -> None:
+        opt = self.opt
+        d = opt.__dict__
+        d["step_count"] += 1
+        names = d["_hyperparameter_names"]
+        try:
+            for k, group in enumerate(opt.param_groups):
+                for hp in names:  # the group's values, read by _update as self.<name>
+                    d[hp] = group[hp]
+                params = group["params"]
+                if d["clipvalue"] is not None or d["clipnorm"] is not None:
+                    opt._clip(params)
+                layout = self.layouts[k]
+                if layout is None or not layout.valid(params, opt):
+                    layout = self.layouts[k] = _FlatLayout(params, opt, k)
+                if layout.ready(params):
+                    layout.step(opt._update)
+                else:
+                    opt._step_each(k, params)
+        finally:
+            for hp in names:
+                d.pop(hp, None)
+
+
+class _FlatLayout:
+    """Where each parameter of a group sits in the flat arrays, and the flat arrays."""
+
+    def __init__(self, params, opt, k: int):
+        self.params = list(params)
+        self.arrays = [p.data for p in params]
+        self.owner = opt.state
+        self.state = [opt.state[i] for i in opt._group_index[k]]
+        dtype = self.arrays[0].dtype
+        self.ok = dtype.kind == "f" and all(a.dtype == dtype for a in self.arrays)
+        if not self.ok:
+            return
+        sizes = [a.size for a in self.arrays]
+        ends = np.cumsum(sizes)
+        self.slices = [slice(int(e - n), int(e)) for n, e in zip(sizes, ends)]
+        total = int(ends[-1])
+        self.flat_params = xp.empty(total, dtype)
+        self.flat_grads = xp.empty(total, dtype)
+        self.views = [self.flat_params[sl].reshape(a.shape) for sl, a in
+                      zip(self.slices, self.arrays)]
+        self.flat_state: dict[str, np.ndarray] = {}
+        self.buffer_views: list = []
+        for name in sorted({name for st in self.state for name in st}):
+            if not all(name in st for st in self.state):  # some parameters never stepped
+                self.ok = False
+                return
+            self._adopt(name)
+
+    def valid(self, params, opt) -> bool:
+        """True while no parameter array, buffer or state list was replaced since."""
+        if opt.state is not self.owner or len(params) != len(self.params):
+            return False
+        for p, q, a in zip(params, self.params, self.arrays):
+            if p is not q or p.data is not a:
+                return False
+        for st, name, view in self.buffer_views:
+            if st.get(name) is not view:
+                return False
+        return True
+
+    def ready(self, params) -> bool:
+        """Whether this step can take the flat path: every parameter has its gradient."""
+        if not self.ok:
+            return False
+        for p in params:
+            g = p.grad
+            if g is None or not p.requires_grad or g.data.shape != p.data.shape:
+                return False
+        return True
+
+    def _adopt(self, name: str) -> None:
+        """Move buffer ``name`` of every parameter into one flat array and leave views behind."""
+        buf = xp.zeros_like(self.flat_params)
+        for st, sl, a in zip(self.state, self.slices, self.arrays):
+            buf[sl] = st[name].reshape(-1)
+            st[name] = view = buf[sl].reshape(a.shape)
+            self.buffer_views.append((st, name, view))
+        self.flat_state[name] = buf
+
+    def step(self, update) -> None:
+        """Run ``update(p, g, state)`` once on the flat arrays and copy the results back."""
+        xp.concatenate([p.grad.data.reshape(-1) for p in self.params], out=self.flat_grads,
+                       casting="same_kind")
+        xp.concatenate([a.reshape(-1) for a in self.arrays], out=self.flat_params)
+        known = len(self.flat_state)
+        update(self.flat_params, self.flat_grads, self.flat_state)
+        if len(self.flat_state) != known:  # buffers created by this first update: share them
+            for name in self.flat_state:
+                if any(name == n for _, n, _ in self.buffer_views):
+                    continue
+                buf = self.flat_state[name]
+                for st, sl, a in zip(self.state, self.slices, self.arrays):
+                    st[name] = view = buf[sl].reshape(a.shape)
+                    self.buffer_views.append((st, name, view))
+        for a, v in zip(self.arrays, self.views):
+            xp.copyto(a, v)
+
+
+def _generate_ready(sig, plan: _Plan):
+    """One function that says whether a call may replay ``plan`` at once: the arguments match
+    the signature ``sig`` (:func:`_signature`, checked without building it), the default
+    generator is the recorded one and :meth:`_Plan.same` holds. False sends the call down the
+    slow path, which says why and records again if needed."""
+    ns = {"TENSOR": Tensor, "NDARRAY": np.ndarray, "grad_on": is_grad_enabled,
+          "default_generator": default_generator, "DG": plan.default_generator,
+          "same": plan.same}
+    parts = sig[1:]
+    lines = ["def ready(args, kwargs):"]
+    if any(part[0] is not None for part in parts):  # keywords: the slow path
+        lines.append("    return False")
+    else:
+        lines.append(f"    if kwargs or len(args) != {len(parts)} or grad_on() is not "
+                     f"{sig[0]!r}:")
+        lines.append("        return False")
+        for i, part in enumerate(parts):
+            lines.append(f"    a = args[{i}]")
+            if part[1] == "T":
+                lines.append(f"    if type(a) is not TENSOR or a.requires_grad is not "
+                             f"{part[4]!r}:")
+                lines.append("        return False")
+                lines.append("    a = a.data")
+            else:
+                lines.append("    if not isinstance(a, NDARRAY):" if part[1] == "A" else
+                             f"    if type(a).__name__ != {part[2]!r} or a != V{i}:")
+                lines.append("        return False")
+                ns[f"V{i}"] = part[3]
+            if part[1] in "TA":
+                lines.append(f"    if a.shape != {part[2]!r} or a.dtype.str != {part[3]!r}:")
+                lines.append("        return False")
+        if plan.default_generator is not None:
+            lines.append("    if default_generator() is not DG:")
+            lines.append("        return False")
+        lines.append("    return same()")
+    source = "\n".join(lines) + "\n"
+    exec(builtins.compile(source, "<badak.compile ready>", "exec"), ns)  # noqa: S102
+    ready = ns["ready"]
+    ready.source = source
+    return ready
+
+
+def _generate_guard(modules, optimizers, tensors):
+    """A function that returns True while nothing the recording depends on has changed: the
+    checks of :func:`_state_key`, written out as one expression against the values of now."""
+    ns: dict = {}
+    names: dict[int, str] = {}
+
+    def name(obj) -> str:
+        if id(obj) not in names:
+            names[id(obj)] = f"v{len(names)}"
+            ns[names[id(obj)]] = obj
+        return names[id(obj)]
+
+    checks = []
+    flags: dict[int, bool] = {}  # tensors whose requires_grad is checked
+    for m in modules:
+        mv = name(m)
+        checks.append(f"{mv}.training is {m.training!r}")
+        checks.append(f"{mv}.settings_version == {m.settings_version!r}")
+        for attr in ("_parameters", "_modules"):
+            reg = getattr(m, attr)
+            checks.append(f"len({mv}.{attr}) == {len(reg)}")
+            for key, value in reg.items():
+                checks.append(f"{mv}.{attr}.get({key!r}, 0) is {name(value)}")
+                if attr == "_parameters" and value is not None:
+                    flags[id(value)] = value
+    for opt in optimizers:
+        groups = name(opt.param_groups)
+        checks.append(f"{name(opt)}.param_groups is {groups} and len({groups}) == "
+                      f"{len(opt.param_groups)}")
+        for k, group in enumerate(opt.param_groups):
+            params = name(group["params"])
+            checks.append(f"{groups}[{k}]['params'] is {params} and len({params}) == "
+                          f"{len(group['params'])}")
+            for i, p in enumerate(group["params"]):
+                checks.append(f"{params}[{i}] is {name(p)}")
+                flags[id(p)] = p
+    for t in tensors:
+        flags[id(t)] = t
+        checks.append(f"{name(t)}.data.shape == {t.data.shape!r}")
+        checks.append(f"{name(t)}.data.dtype == {name(t.data.dtype)}")
+    for t in flags.values():
+        checks.append(f"{name(t)}.requires_grad is {t.requires_grad!r}")
+    source = "def same():\n    return (" + "\n            and ".join(checks or ["True"]) + ")\n"
+    exec(builtins.compile(source, "<badak.compile guard>", "exec"), ns)  # noqa: S102
+    same = ns["same"]
+    same.source, same.checks, same.namespace = source, checks, ns
+    return same
+
+
+def _emit_backward(plan, e: int, emit, name, array, holder_index) -> None:
+    """The engine's backward loop for one recorded ``loss.backward()``, unrolled."""
+    nodes, out = plan
+    root = f"y{holder_index[id(out)]}"
+    slots = [f"g{e}_{n}" for n in range(len(nodes))]
+    if len(slots) > 1:
+        emit(f"    {' = '.join(slots[1:])} = None")
+    emit(f"    {slots[0]} = ONE(1, dtype={root}.dtype)")
+    emit(f"    if {root}.ndim:")
+    emit(f"        {slots[0]} = {slots[0]}.reshape({root}.shape)")
+    for n, (fn, targets) in enumerate(nodes):
+        pad = "    "
+        if n:  # no gradient reached this node (a None upstream): eager skips it too
+            emit(f"    if {slots[n]} is not None:")
+            pad = "        "
+        emit(f"{pad}r = {name(fn.backward, 'B')}({slots[n]})")
+        emit(f"{pad}if type(r) is not tuple:")
+        emit(f"{pad}    r = (r,)")
+        for i, (x, target) in enumerate(zip(fn.inputs, targets)):
+            if target is None:
+                continue
+            j = target[0]
+            emit(f"{pad}gx = r[{i}]")
+            emit(f"{pad}if gx is not None:")
+            xd = array(x)
+            emit(f"{pad}    if gx.shape != {xd}.shape:")
+            emit(f"{pad}        gx = ST(gx, {xd}.shape)")
+            emit(f"{pad}    if gx.dtype is not {xd}.dtype and gx.dtype != {xd}.dtype:")
+            emit(f"{pad}        gx = gx.astype({xd}.dtype)")
+            if j < 0:  # a leaf (a parameter): accumulate into .grad as the engine does
+                p = name(x, "X")
+                emit(f"{pad}    g = {p}.grad")
+                emit(f"{pad}    {p}.grad = T(gx if g is None else g.data + gx, False)")
+            else:
+                emit(f"{pad}    {slots[j]} = gx if {slots[j]} is None else {slots[j]} + gx")

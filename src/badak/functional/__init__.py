@@ -1,4 +1,4 @@
-"""badak.functional: activations, losses, the fused linear layer (and stack of layers) and
+"""badak.functional: activations, losses, the linear layer (and a stack of layers) and
 dropout as graph nodes.
 
 Users write ``import badak.functional as F``.

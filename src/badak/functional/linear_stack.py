@@ -1,187 +1,27 @@
-"""A stack of fully connected layers and their activations as one fused node.
+"""A stack of fully connected layers and their activations, written as one call.
 
-An MLP such as 784-256-128-10 is five nodes when each layer is its own node: Linear, ReLU, Linear,
-ReLU, Linear. At small batches the graph's bookkeeping for each node (making it, visiting it in
-backward, freeing it) costs about as much as its arithmetic, so this node runs the whole stack:
-forward is layer after layer, backward walks the layers in reverse inside one node. The arithmetic
-is exactly that of the separate nodes, in the same order, so results are identical to the bit:
-
-- Linear, forward ``z = h @ W + b``; backward ``dW = hᵀ @ g``, ``db = Σ_N g``, ``dh = g @ Wᵀ``.
-- The activation after it, by its own node's code (:mod:`badak.functional.activations`): the saved
-  output of sigmoid and tanh, the leaky-ReLU slope. ReLU, the common case, is written out here
-  (its mask, then ``max(z, 0)`` and, in backward, the product with the mask, in place on arrays
-  the node made itself: the same numbers without the copies).
-
-:class:`badak.nn.Sequential` uses it for runs of ``Linear`` and ``ReLU``/``Sigmoid``/``Tanh``/
-``LeakyReLU``/``Identity`` layers (see :mod:`badak.nn.fusion`). Traces and graph pictures
-(:mod:`badak.explain`, :mod:`badak.viz`) still show every layer as its own step, from what the node
-saves in ``forward``; ``model.fuse = False`` makes them real nodes. Recorded backward passes
-(``create_graph=True``) rebuild the stack from the separate nodes, so higher derivatives work too.
+``linear_stack(x, [W1, W2], [b1, b2], ["relu", None])`` is ``linear(relu(linear(x, W1, b1)), W2,
+b2)``: each layer and each activation is its own graph node, as if written out by hand, so
+traces and graph pictures show every layer. (Earlier releases ran the stack as one hand-fused
+node with its own backward; the speed it bought now comes from :func:`badak.compile`, which
+replays a whole training step.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from badak.autograd import Function
-from badak.backend import xp
-from badak.functional.activations import LeakyReLU, ReLU, Sigmoid, Tanh
-from badak.functional.linear import Linear
+from badak.functional.activations import leaky_relu, relu, sigmoid, tanh
+from badak.functional.linear import linear
 from badak.tensor import Tensor, as_tensor
 
-ActivationMaker = Callable[[], Function] | None
-"""Makes a fresh activation node (whose ``forward``/``backward`` run on arrays), or None."""
-
-_MAKERS: dict[str, Callable[[], Function]] = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
-
-
-class StackLayout:
-    """Which layers of a stack have a bias and which activation follows each.
-
-    ``has_bias[i]``: whether layer i has a bias; ``makers[i]``: makes its activation node (None
-    for none); ``starts[i]``: the index of layer i's weight among the node's inputs
-    ``x, W1, [b1], W2, [b2], ...``. Made once and shared by the nodes of every step.
-    """
-
-    __slots__ = ("has_bias", "makers", "starts")
-
-    def __init__(self, has_bias: Sequence[bool], makers: Sequence[ActivationMaker]):
-        self.has_bias = tuple(has_bias)
-        self.makers = tuple(makers)
-        starts, i = [], 1
-        for b in self.has_bias:
-            starts.append(i)
-            i += 2 if b else 1
-        self.starts = tuple(starts)
-
-    def __repr__(self) -> str:
-        return f"StackLayout(has_bias={self.has_bias}, makers={self.makers})"
-
-
-class LinearStack(Function):
-    """Linear layers, each followed by an optional elementwise activation, as one node.
-
-    Inputs: ``x, W1, [b1], W2, [b2], ...`` as described by ``layout``.
-    """
-
-    __slots__ = ("layout",)  # kept after backward frees the node: it names the node
-
-    def __init__(self, layout: StackLayout):
-        self.layout = layout
-
-    @property
-    def name(self) -> str:
-        parts = []
-        for make in self.layout.makers:
-            parts.append("Linear")
-            if make is not None:
-                parts.append(type(make()).__name__)
-        return "+".join(parts)
-
-    def forward(self, x, *params):
-        hs, acts = [], []  # the input of each layer; its activation node, ReLU's mask or None
-        h, i = x, 0
-        for has_bias, make in zip(self.layout.has_bias, self.layout.makers):
-            hs.append(h)
-            w = params[i]
-            h = xp.dot(h, w)  # (N, in) @ (in, out) -> (N, out)
-            if has_bias:
-                h += params[i + 1]  # (N, out) + (out,), in place on the fresh product
-                i += 2
-            else:
-                i += 1
-            if make is None:
-                acts.append(None)
-                continue
-            if make is ReLU:  # ReLU's node, written in place on the fresh pre-activation
-                mask = h > 0
-                acts.append(mask)
-                xp.maximum(h, 0, out=h)
-                continue
-            act = make()
-            h = act.forward(h)  # (N, out) -> (N, out)
-            act.y = h  # what output() returns to sigmoid's and tanh's backward
-            acts.append(act)
-        self.hs, self.acts = hs, acts
-        return h
-
-    def backward(self, gy):
-        if self.create_graph:
-            return self._recorded_backward(gy)
-        need = self.needs_input_grad
-        grads = [None] * len(need)
-        lowest = need.index(True)  # no gradient is needed below this input
-        inputs, hs, acts = self.inputs, self.hs, self.acts
-        has_bias, starts = self.layout.has_bias, self.layout.starts
-        g = gy  # (N, out) of the current layer
-        for layer in range(len(acts) - 1, -1, -1):
-            act = acts[layer]
-            if act is None:
-                pass
-            elif isinstance(act, Function):
-                g = act.backward(g)  # (N, out): the upstream gradient times the local one
-            elif g is gy:
-                g = g * act  # (N, out) * ReLU's mask (N, out)
-            else:
-                xp.multiply(g, act, out=g)  # the same, in place on our own array
-            i = starts[layer]
-            if need[i]:
-                grads[i] = xp.dot(hs[layer].T, g)  # (in, N) @ (N, out) -> (in, out)
-            if has_bias[layer] and need[i + 1]:
-                grads[i + 1] = g.sum(0)  # (N, out) -> (out,)
-            if lowest >= i:  # nothing below this layer needs a gradient
-                break
-            g = xp.dot(g, inputs[i].data.T)  # (N, out) @ (out, in) -> (N, in)
-            if i == 1:
-                grads[0] = g
-        return tuple(grads)
-
-    def _recorded_backward(self, gy):
-        # Rebuild the stack from the separate nodes (recording, as grad mode is on here) and run
-        # their own recorded backward in reverse: exact, and differentiable again.
-        inputs, layout = self.inputs, self.layout
-        starts = layout.starts
-        nodes = []
-        h = inputs[0]
-        for layer, make in enumerate(layout.makers):
-            i = starts[layer]
-            args = (h, inputs[i], inputs[i + 1]) if layout.has_bias[layer] else (h, inputs[i])
-            h = Linear()(*args)
-            lin = h.creator
-            act = None
-            if make is not None:
-                act = make()
-                h = act(h)
-                act = h.creator
-            nodes.append((lin, act))
-        grads = [None] * len(inputs)
-        g = gy
-        for layer in range(len(nodes) - 1, -1, -1):
-            lin, act = nodes[layer]
-            if act is not None:
-                act.create_graph = True
-                g = act.backward(g)
-            if lin is None:  # nothing needed a gradient: the node was not recorded
-                break
-            lin.create_graph = True
-            gs = lin.backward(g)
-            i = starts[layer]
-            grads[i] = gs[1]
-            if layout.has_bias[layer]:
-                grads[i + 1] = gs[2]
-            g = gs[0]
-            if g is None:
-                break
-        grads[0] = g if self.needs_input_grad[0] else None
-        return tuple(grads)
+_ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh}
 
 
 def linear_stack(x, weights: Sequence, biases: Sequence, activations: Sequence[str | None],
                  negative_slope: float = 0.01) -> Tensor:
-    """Return ``act_k(... act_1(x @ W_1 + b_1) ... @ W_k + b_k)`` as one graph node.
-
-    The same values and gradients as the separate :func:`~badak.functional.linear` and activation
-    nodes (to the bit), with a fraction of the graph's bookkeeping.
+    """Return ``act_k(... act_1(x @ W_1 + b_1) ... @ W_k + b_k)``, one node per layer and
+    activation.
 
     Parameters
     ----------
@@ -190,10 +30,16 @@ def linear_stack(x, weights: Sequence, biases: Sequence, activations: Sequence[s
         ``weights[i]`` has shape (in_i, out_i), with ``in_{i+1} == out_i``.
     biases : sequence of Tensor or None
         One per layer, shape (out_i,), or None for a layer without bias.
-    activations : sequence of {'relu', 'sigmoid', 'tanh', 'leaky_relu', None}
-        The activation after each layer (None: none).
+    activations : sequence of {'relu', 'sigmoid', 'tanh', 'leaky_relu', 'identity', None}
+        The activation after each layer (None or 'identity': none).
     negative_slope : float, default=0.01
         The slope of 'leaky_relu' for negative inputs.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For lists of different lengths, shapes that do not chain, mixed dtypes or an unknown
+        activation (all checked before anything is computed).
 
     Examples
     --------
@@ -213,8 +59,7 @@ def linear_stack(x, weights: Sequence, biases: Sequence, activations: Sequence[s
     x = x if isinstance(x, Tensor) else as_tensor(x, like=ws[0])
     if x.ndim != 2:
         raise ValueError(f"linear_stack: x must be 2-D (N, in); received shape {x.shape}")
-    makers: list[ActivationMaker] = []
-    args = [x]
+    bs, acts = [], []
     width = x.shape[1]
     for i, (w, b, act) in enumerate(zip(ws, biases, activations)):
         if w.ndim != 2 or w.shape[0] != width:
@@ -224,22 +69,25 @@ def linear_stack(x, weights: Sequence, biases: Sequence, activations: Sequence[s
         if w.dtype != x.dtype:
             raise TypeError(f"linear_stack: weights[{i}] must have x's dtype {x.dtype}; "
                             f"received {w.dtype}")
-        args.append(w)
         if b is not None:
             b = b if isinstance(b, Tensor) else as_tensor(b, like=w)
             if b.shape != (w.shape[1],) or b.dtype != x.dtype:
                 raise ValueError(f"linear_stack: biases[{i}] must have shape ({w.shape[1]},) and "
                                  f"dtype {x.dtype}; received shape {b.shape}, dtype {b.dtype}")
-            args.append(b)
+        bs.append(b)
         if act is None or act == "identity":
-            makers.append(None)
+            acts.append(None)
         elif act == "leaky_relu":
             slope = float(negative_slope)
-            makers.append(lambda slope=slope: LeakyReLU(slope))
-        elif act in _MAKERS:
-            makers.append(_MAKERS[act])
+            acts.append(lambda z, slope=slope: leaky_relu(z, slope))
+        elif act in _ACTIVATIONS:
+            acts.append(_ACTIVATIONS[act])
         else:
             raise ValueError(f"linear_stack: activations[{i}] must be one of 'relu', 'sigmoid', "
                              f"'tanh', 'leaky_relu', 'identity' or None; received {act!r}")
         width = w.shape[1]
-    return LinearStack(StackLayout([b is not None for b in biases], makers))(*args)
+    for w, b, act in zip(ws, bs, acts):
+        x = linear(x, w, b)  # (N, in) @ (in, out) + (out,) -> (N, out)
+        if act is not None:
+            x = act(x)
+    return x

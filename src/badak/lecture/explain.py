@@ -17,13 +17,6 @@ element (for z = x·y it is y for x and x for y). For ops that mix elements (mat
 reshape) it is a matrix, not an elementwise number; the trace names the rule instead and the
 gradient passed shows the result.
 
-A fused node (:class:`~badak.functional.linear_stack.LinearStack`: the Linear layers and
-activations that :class:`~badak.nn.Sequential` runs as one node) is shown layer by layer, as
-the separate nodes would be: ``a1 = x·W1 + b1``, ``z1 = h(a1)``, ``a2 = z1·W2 + b2``, ...,
-with the same numbers. The values inside the node are read from what it saved in forward
-(each layer's input, ReLU's mask, sigmoid's and tanh's output); the pre-activations are
-recomputed from those with the node's own arithmetic. The graph itself is not changed.
-
 Sources: S. Saito, *Deep Learning from Scratch* (2016), ch. 5 (the apple example, §5.4);
 A. Karpathy, CS231n notes "Backpropagation, intuitions" (local and upstream gradients).
 """
@@ -38,7 +31,6 @@ import numpy as np
 from badak._validation import check_positive_int
 from badak.autograd import _initial_gradient, _sum_to, run_backward, topological_order
 from badak.functional.activations import ELU, LeakyReLU, ReLU, Sigmoid, Step, Tanh
-from badak.functional.linear_stack import LinearStack
 from badak.i18n import N_, translator
 from badak.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
 from badak.ops.elementwise import Abs, Clip, Exp, Log, Sqrt, Where
@@ -129,11 +121,6 @@ def _layer_names(order, given: dict[int, str]) -> dict[int, str]:
         if key in out:
             continue
         labels = [out.get(id(x), "") for x in fn.inputs]
-        if isinstance(fn, LinearStack):  # its output is that of its last layer
-            last = labels[fn.layout.starts[-1]]
-            if last[:1] == "W" and last[1:].isdigit():
-                out[key] = ("a" if fn.layout.makers[-1] is None else "z") + last[1:]
-            continue
         weight = next((lab for lab in labels if lab[:1] == "W" and lab[1:].isdigit()), None)
         if weight is not None:
             out[key] = "a" + weight[1:]
@@ -386,70 +373,6 @@ def _local_gradient(fn, gy, i: int):
     return _NOT_ELEMENTWISE
 
 
-def _stack_steps(fn, gy, records) -> list[tuple[str, TensorRecord, np.ndarray,
-                                               list[InputRecord]]]:
-    """The steps of the layers inside a fused :class:`LinearStack` node, as backward visits
-    them (last layer first): ``(op, output, upstream, inputs)`` for each activation and each
-    Linear, computed as the node's own forward and backward compute them."""
-    layout, inputs, need = fn.layout, fn.inputs, fn.needs_input_grad
-    out_rec = records[_output_key(fn)]
-    n = len(layout.makers)
-    pre, outs = [], []  # per layer: its pre-activation a and its output (a, or z = h(a))
-    for layer, start in enumerate(layout.starts):
-        w_label = records[id(inputs[start])].label
-        # the lecture's a_k and z_k when the model named the weights W1, W2, ...; else
-        # labels inside the node's own: t5:a1, t5:z1, ...
-        k = w_label[1:] if w_label[:1] == "W" and w_label[1:].isdigit() else None
-        a_label, z_label = (f"a{k}", f"z{k}") if k else \
-            (f"{out_rec.label}:a{layer + 1}", f"{out_rec.label}:z{layer + 1}")
-        key = -(id(fn) * 64 + 2 * layer + 1)  # negative: never the id() of a real tensor
-        last, has_act = layer == n - 1, layout.makers[layer] is not None
-        if last and not has_act:
-            pre.append(out_rec)
-        else:
-            a = np.dot(fn.hs[layer], inputs[start].data)  # (N, in) @ (in, out) -> (N, out)
-            if layout.has_bias[layer]:
-                a += inputs[start + 1].data  # (N, out) + (out,), as the node adds it
-            pre.append(TensorRecord(key=key, label=a_label, value=a, is_leaf=False,
-                                    requires_grad=True))
-        if last:
-            outs.append(out_rec)
-        elif not has_act:
-            outs.append(pre[-1])
-        else:
-            outs.append(TensorRecord(key=key - 1, label=z_label, value=fn.hs[layer + 1],
-                                     is_leaf=False, requires_grad=True))
-    steps = []
-    g = np.asarray(gy)  # (N, out) of the last layer
-    for layer in range(n - 1, -1, -1):
-        act = fn.acts[layer]
-        if act is not None:  # z = h(a): the upstream gradient times h'(a), element by element
-            if isinstance(act, np.ndarray):  # ReLU's mask
-                name, local, passed = "ReLU", act.astype(g.dtype), g * act
-            else:
-                name, local, passed = act.name, act.backward(np.ones_like(g)), act.backward(g)
-            steps.append((name, outs[layer], g, [InputRecord(pre[layer], local, passed)]))
-            g = passed
-        start = layout.starts[layer]
-        x_rec = records[id(inputs[0])] if layer == 0 else outs[layer - 1]
-        x_needed = layer > 0 or need[0]
-        lin = [InputRecord(x_rec, _RULES["Linear"][0] if x_needed else None,
-                           np.dot(g, inputs[start].data.T) if x_needed else None),
-               InputRecord(records[id(inputs[start])],
-                           _RULES["Linear"][1] if need[start] else None,
-                           np.dot(fn.hs[layer].T, g) if need[start] else None)]
-        if layout.has_bias[layer]:
-            b_needed = need[start + 1]
-            lin.append(InputRecord(records[id(inputs[start + 1])],
-                                   _RULES["Linear"][2] if b_needed else None,
-                                   g.sum(0) if b_needed else None))
-        steps.append(("Linear", pre[layer], g, lin))
-        g = lin[0].passed
-        if g is None:  # nothing below needs a gradient
-            break
-    return steps
-
-
 def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> Trace:
     """Run backward from ``output`` and record what every node receives and passes on.
 
@@ -476,10 +399,9 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> T
     Notes
     -----
     No ``.grad`` is changed and the graph is kept, so ``output.backward()`` still works after.
-    A :class:`~badak.nn.Sequential` model (an MLP) runs its Linear layers and activations as one
-    fused node; the trace shows it layer by layer all the same, with the numbers the separate
-    nodes would give (pass ``names=model`` to see ``a1 = x·W1 + b1``, ``z1 = h(a1)``, ...
-    instead of t1, t2).
+    A :class:`~badak.nn.Sequential` model (an MLP) runs each Linear layer and activation as its
+    own node, so the trace shows it layer by layer (pass ``names=model`` to see ``a1 = x·W1 +
+    b1``, ``z1 = h(a1)``, ... instead of t1, t2).
 
     Examples
     --------
@@ -519,11 +441,6 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> T
     steps: list[TraceStep] = []
 
     def hook(fn, gy, gxs) -> None:
-        if isinstance(fn, LinearStack):  # its layers, one step each
-            for op, out, up, inputs in _stack_steps(fn, gy, records):
-                steps.append(TraceStep(index=len(steps) + 1, op=op, output=out, upstream=up,
-                                       inputs=inputs, symbol=_SYMBOLS.get(op, op)))
-            return
         inputs = []
         for i, (x, gx) in enumerate(zip(fn.inputs, gxs)):
             passed = None

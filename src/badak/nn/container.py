@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 
-from badak.nn import fusion
 from badak.nn.module import Module
 from badak.nn.registry import module_from_config, module_to_config, register_module
 
@@ -62,13 +61,12 @@ class Sequential(_Numbered):
         The layers, in order (named '0', '1', ...; or by the dict's names). More can be added
         with :meth:`append`.
 
-    Attributes
-    ----------
-    fuse : bool, default=True
-        Run each stretch of ``Linear`` layers and their ``ReLU``/``Sigmoid``/``Tanh``/
-        ``LeakyReLU``/``Identity`` activations as one graph node (see :mod:`badak.nn.fusion`):
-        the same numbers, less bookkeeping per step. Set ``model.fuse = False`` to see each layer
-        as its own node in :func:`badak.explain.trace` and :func:`badak.viz.draw_graph`.
+    Notes
+    -----
+    Each layer runs as itself, one graph node per op, so :func:`badak.explain.trace` and
+    :func:`badak.viz.draw_graph` show every layer. The ``fuse`` attribute of earlier releases
+    (Linear/activation stretches run as one hand-fused node) is gone: assigning it raises
+    AttributeError. For speed, wrap the training step in :func:`badak.compile`.
 
     Examples
     --------
@@ -78,7 +76,6 @@ class Sequential(_Numbered):
     (3, 'ReLU')
     """
 
-    fuse = True
     _noun = "layer"
 
     def __init__(self, *layers: Module) -> None:
@@ -95,12 +92,11 @@ class Sequential(_Numbered):
             self.append(layer)
 
     def __setattr__(self, name: str, value) -> None:
+        if name == "fuse":  # removed: an option that silently did nothing would be worse
+            raise AttributeError("Sequential.fuse was removed: every layer now runs as its own "
+                                 "node; for speed wrap the training step in badak.compile "
+                                 "(fit does so by default)")
         super().__setattr__(name, value)
-        self.__dict__["_plan"] = None  # the layers may have changed: plan the fusion again
-
-    def __delattr__(self, name: str) -> None:
-        super().__delattr__(name)
-        self.__dict__["_plan"] = None
 
     def append(self, layer: Module) -> Sequential:
         """Add ``layer`` at the end; returns ``self``."""
@@ -110,17 +106,8 @@ class Sequential(_Numbered):
         return Sequential(*layers)
 
     def forward(self, x):
-        if not self.fuse:
-            for layer in self._modules.values():
-                x = layer(x)
-            return x
-        steps = self.__dict__.get("_plan")
-        if steps is None or self.__dict__["_plan_hooks"] != Module._hook_version:
-            # planned again when a hook was added or removed anywhere: hooked layers run alone
-            steps = self.__dict__["_plan"] = fusion.plan(list(self._modules.values()))
-            self.__dict__["_plan_hooks"] = Module._hook_version
-        for step in steps:
-            x = step(x)
+        for layer in self._modules.values():
+            x = layer(x)
         return x
 
     def get_config(self) -> dict:

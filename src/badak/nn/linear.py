@@ -13,7 +13,6 @@ import numpy as np
 
 import badak.functional as F
 from badak._validation import check_bool, check_positive_int
-from badak.functional.linear import Linear as LinearNode
 from badak.nn.init import check_init, initialize
 from badak.nn.module import Module
 from badak.nn.parameter import Parameter
@@ -92,10 +91,7 @@ class Linear(Module):
 
     def forward(self, x) -> Tensor:
         x = as_layer_input(x, self.weight.data.dtype, self.in_features, self)
-        if x.ndim == 2:  # the common case, already checked: straight to the fused node
-            args = (x, self.weight) if self.bias is None else (x, self.weight, self.bias)
-            return LinearNode()(*args)  # (N, in) @ (in, out) + (out,) -> (N, out)
-        return F.linear(x, self.weight, self.bias)  # any leading axes
+        return F.linear(x, self.weight, self.bias)  # (N, in) @ (in, out) + (out,) -> (N, out)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

@@ -44,8 +44,7 @@ class RemovableHandle:
 
     def remove(self) -> None:
         """Remove the hook (removing it twice does nothing)."""
-        if self.hooks.pop(self.id, None) is not None:
-            Module._hook_version += 1
+        self.hooks.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -73,10 +72,6 @@ class Module:
     training : bool
         True in training mode (dropout active), False after :meth:`eval`.
     """
-
-    _hook_version = 0
-    """Counts hook registrations and removals, so that a Sequential knows when to plan its
-    fusion again (a hooked layer must run its own forward). Not a setting: a cache key."""
 
     settings_version = 0
     """Counts assignments of plain attributes (a dropout's ``p``, a slope, ``training``) on this
@@ -231,9 +226,6 @@ class Module:
     def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call ``hook(module, args)`` before each forward; a non-None result replaces the
         inputs (a tuple, or one value). Returns a handle whose ``remove()`` takes it away.
-
-        A hooked layer inside a :class:`~badak.nn.Sequential` runs its own forward (it is left
-        out of the fused runs), so the hook sees its real inputs.
         """
         return self._add_hook(self._forward_pre_hooks, hook)
 
@@ -247,7 +239,6 @@ class Module:
             raise TypeError(f"hook must be callable; received {type(hook).__name__}")
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
-        Module._hook_version += 1
         return handle
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:

@@ -2,8 +2,7 @@
 
 Each leaf layer (one without sub-modules) is one row. Given an input shape, a batch of zeros is
 run through the model once, with a forward hook on every row's layer to record the shape of what
-it returns (the hooks also keep the layers out of fused runs, so each one is seen); the model is
-in eval mode and no graph is kept, and both are restored after.
+it returns; the model is in eval mode and no graph is kept, and both are restored after.
 
 Sources: Keras' ``Model.summary()`` (the table); PyTorch's forward hooks (how shapes are
 recorded).

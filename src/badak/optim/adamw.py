@@ -57,8 +57,6 @@ class AdamW(Adam):
         The decoupled decay :math:`\lambda` >= 0.
     clipnorm, clipvalue : float or None, default=None
         Clip the gradients before each step (see :mod:`badak.optim.clip`); at most one.
-    foreach : bool or None, default=None
-        The vectorised path over a group's parameters (see :class:`Optimizer`).
 
     Notes
     -----
@@ -70,11 +68,11 @@ class AdamW(Adam):
     def __init__(self, params: Iterable[Tensor], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, *, clipnorm: float | None = None,
-                 clipvalue: float | None = None, foreach: bool | None = None):
+                 clipvalue: float | None = None):
         # Optimizer's __init__, not Adam's: the groups hold PyTorch's `betas`, not beta1/beta2
         Optimizer.__init__(self, params, {"lr": lr, "betas": betas, "eps": eps,
                                           "weight_decay": weight_decay, "clipnorm": clipnorm,
-                                          "clipvalue": clipvalue}, foreach=foreach)
+                                          "clipvalue": clipvalue})
 
     def _check_betas(self, hp: dict[str, object]) -> dict[str, object]:
         betas = hp["betas"]

@@ -26,11 +26,11 @@ own ``"params"`` and any hyperparameters that differ from the defaults given as 
 scheduler changes ``group["lr"]``. ``optimizer.lr`` (and every other hyperparameter read as an
 attribute) is the FIRST group's value, and assigning it changes the first group only.
 
-The vectorised path (PyTorch's ``foreach`` idea): a built-in rule whose update is elementwise
-declares it with the class attribute ``elementwise = True``; for a small model (or with
-``foreach=True``) its ``_update`` then runs once over all the parameters of a group laid end to
-end (:mod:`badak.optim.flat`), with the same numbers. A subclass that overrides ``_update``
-without declaring it elementwise always gets one parameter at a time.
+A rule whose update treats every number on its own declares it with the class attribute
+``elementwise = True`` (all the built-in rules do). The optimizer itself still calls ``_update``
+once per parameter; code that would rather run the rule once over all the parameters of a
+group laid end to end checks :meth:`Optimizer.rule_is_elementwise` first. A subclass that
+overrides ``_update`` without declaring it elementwise always gets one parameter at a time.
 
 In place means the very same ``ndarray`` object is overwritten, so a view of a parameter or a
 reference to its ``.data`` stays valid after a step, and the dtype never changes: a float32 model
@@ -48,10 +48,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from badak._validation import check_bool, check_number, check_positive_int
+from badak._validation import check_number, check_positive_int
 from badak.backend import xp
 from badak.optim.clip import clip_gradients_
-from badak.optim.flat import FlatLayout
 from badak.tensor import Tensor
 
 
@@ -61,8 +60,7 @@ class Optimizer:
     Subclasses pass their hyperparameters (a dict, in the order they should be shown) to
     ``__init__``, extend :meth:`_check_hyperparameters` with the checks of their own ones, list the
     names of their per-parameter buffers in ``state_names`` and write the update in
-    :meth:`_update`, which always receives one parameter (unless the class declares
-    ``elementwise = True``, see below).
+    :meth:`_update`, which always receives one parameter.
 
     Parameters
     ----------
@@ -73,10 +71,6 @@ class Optimizer:
         not require grad (frozen) are kept and skipped at each step, as in PyTorch.
     hyperparameters : dict
         Name -> default value, including ``lr``, ``clipnorm`` and ``clipvalue``.
-    foreach : bool or None, default=None
-        The vectorised path for rules declared ``elementwise``: None takes it for groups of at
-        most :data:`~badak.optim.flat.FLAT_LIMIT` numbers, True for every group, False never.
-        True with a rule that is not declared elementwise raises ValueError.
 
     Attributes
     ----------
@@ -105,23 +99,15 @@ class Optimizer:
     _GROUP_EXTRA_KEYS = ("name", "initial_lr")  # keys PyTorch code stores in groups
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict],
-                 hyperparameters: dict[str, object], *, foreach: bool | None = None):
+                 hyperparameters: dict[str, object]):
         d = self.__dict__  # hyperparameter names are routed to the groups by __setattr__
         d["_hyperparameter_names"] = tuple(hyperparameters)
         d["defaults"] = self._check_hyperparameters(dict(hyperparameters))
-        if foreach is not None:
-            foreach = check_bool("foreach", foreach)
-            if foreach and not self._rule_is_elementwise():
-                raise ValueError(f"foreach=True needs an elementwise update rule; "
-                                 f"{type(self).__name__}._update is not declared elementwise "
-                                 f"(class attribute elementwise = True)")
-        self.foreach = foreach  # (read at the first step)
         self.param_groups: list[dict] = []
         self.params: list[Tensor] = []
         self.state: list[dict[str, np.ndarray]] = []
         self.step_count = 0
         self._group_index: list[list[int]] = []  # flat indices of each group's parameters
-        self._flat: list[FlatLayout | None] = []  # one layout per group
         groups, as_dicts = _group_list(params)
         for group in groups:
             self._add_group(group, named=as_dicts)
@@ -223,7 +209,6 @@ class Optimizer:
         self.params.extend(params)
         self.state.extend({} for _ in params)
         self._group_index.append(list(range(start, start + len(params))))
-        self._flat.append(None)
         self.param_groups.append(group)
 
     def _where(self, i: int) -> str:
@@ -249,9 +234,6 @@ class Optimizer:
         d = self.__dict__  # (straight into __dict__: no trip through __setattr__)
         d["step_count"] += 1
         names = d["_hyperparameter_names"]
-        flat_ok = d.get("_flat_ok")
-        if flat_ok is None:
-            flat_ok = d["_flat_ok"] = self.foreach is not False and self._rule_is_elementwise()
         try:
             for k, group in enumerate(self.param_groups):
                 for name in names:  # the group's values, read by _update as self.<name>
@@ -259,8 +241,7 @@ class Optimizer:
                 params = group["params"]
                 if d["clipvalue"] is not None or d["clipnorm"] is not None:
                     clip_gradients_(params, clipnorm=d["clipnorm"], clipvalue=d["clipvalue"])
-                if not (flat_ok and self._step_flat(k, params)):
-                    self._step_each(k, params)
+                self._step_each(k, params)
         finally:
             for name in names:
                 d.pop(name, None)
@@ -278,27 +259,14 @@ class Optimizer:
                 ga = self._grad_array(i, p)
             update(a, ga, state[i])
 
-    def _rule_is_elementwise(self) -> bool:
-        """True when the class that defines ``_update`` declares ``elementwise = True``."""
+    def rule_is_elementwise(self) -> bool:
+        """True when the class that defines ``_update`` declares ``elementwise = True``: the
+        rule may then run on all the parameters of a group concatenated, with the same
+        numbers."""
         for cls in type(self).__mro__:
             if "_update" in cls.__dict__:
                 return bool(cls.__dict__.get("elementwise", False))
         return False
-
-    def _step_flat(self, k: int, params: list[Tensor]) -> bool:
-        """Update all parameters of group ``k`` in one vectorised call (see
-        :mod:`badak.optim.flat`); return False to take the per-parameter path instead."""
-        layout = self._flat[k]
-        if layout is None or not layout.valid_for(params, self.state):
-            layout = self._flat[k] = FlatLayout(params, self.state, self._group_index[k],
-                                                None if self.foreach else -1)
-        if not layout.ok:  # a large group: decided once per layout, not per gradient
-            return False
-        for p in params:
-            if p.grad is None or not p.requires_grad or p.grad.data.shape != p.data.shape:
-                return False
-        layout.step(self._update)
-        return True
 
     def _grad_array(self, i: int, p: Tensor) -> np.ndarray:
         """The gradient of ``params[i]`` as an array of the parameter's shape and dtype."""

@@ -52,8 +52,6 @@ class RMSprop(Optimizer):
         decoupled form use :class:`~badak.optim.AdamW`).
     clipnorm, clipvalue : float or None, default=None
         Clip the gradients before each step (see :mod:`badak.optim.clip`); at most one.
-    foreach : bool or None, default=None
-        The vectorised path over a group's parameters (see :class:`Optimizer`).
 
     Notes
     -----
@@ -65,11 +63,10 @@ class RMSprop(Optimizer):
 
     def __init__(self, params: Iterable[Tensor], lr: float = 1e-3, rho: float = 0.9,
                  eps: float = 1e-7, weight_decay: float = 0.0, *,
-                 clipnorm: float | None = None, clipvalue: float | None = None,
-                 foreach: bool | None = None):
+                 clipnorm: float | None = None, clipvalue: float | None = None):
         super().__init__(params, {"lr": lr, "rho": rho, "eps": eps,
                                   "weight_decay": weight_decay, "clipnorm": clipnorm,
-                                  "clipvalue": clipvalue}, foreach=foreach)
+                                  "clipvalue": clipvalue})
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         checked = super()._check_hyperparameters(hp)

@@ -58,8 +58,6 @@ class SGD(Optimizer):
         gradient of :math:`\tfrac{\lambda}{2}\|\theta\|^2`).
     clipnorm, clipvalue : float or None, default=None
         Clip the gradients before each step (see :mod:`badak.optim.clip`); at most one.
-    foreach : bool or None, default=None
-        The vectorised path over a group's parameters (see :class:`Optimizer`).
 
     Notes
     -----
@@ -72,11 +70,10 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Tensor], lr: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, weight_decay: float = 0.0, *,
-                 clipnorm: float | None = None, clipvalue: float | None = None,
-                 foreach: bool | None = None):
+                 clipnorm: float | None = None, clipvalue: float | None = None):
         super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov,
                                   "weight_decay": weight_decay, "clipnorm": clipnorm,
-                                  "clipvalue": clipvalue}, foreach=foreach)
+                                  "clipvalue": clipvalue})
 
     def _check_hyperparameters(self, hp: dict[str, object]) -> dict[str, object]:
         checked = super()._check_hyperparameters(hp)

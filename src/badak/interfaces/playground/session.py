@@ -256,14 +256,9 @@ class Session:
         x.name = "x"
         target = badak.tensor(ys[index:index + 1])
         target.name = "target"
-        fused = self.model.fuse
-        self.model.fuse = False  # every layer its own node
-        try:
-            with np.errstate(all="ignore"):
-                out = self.model(x)
-                loss = self.loss_fn(out, target)
-        finally:
-            self.model.fuse = fused
+        with np.errstate(all="ignore"):
+            out = self.model(x)
+            loss = self.loss_fn(out, target)
         loss.name = "L"
         tr = trace(loss, names=self.model, max_elements=6)
         point = self.points[idx[index]]
