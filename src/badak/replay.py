@@ -853,7 +853,9 @@ class _FlatStep:
                     d[hp] = group[hp]
                 params = group["params"]
                 if d["clipvalue"] is not None or d["clipnorm"] is not None:
-                    opt._clip(params)
+                    from badak.optim.clip import clip_gradients_  # (loaded with optim)
+
+                    clip_gradients_(params, clipnorm=d["clipnorm"], clipvalue=d["clipvalue"])
                 layout = self.layouts[k]
                 if layout is None or not layout.valid(params, opt):
                     layout = self.layouts[k] = _FlatLayout(params, opt, k)
