@@ -27,12 +27,9 @@ import functools
 import threading
 from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
-from operator import attrgetter
 from weakref import ref as _weakref
 
 from badak.backend import xp
-
-_data = attrgetter("data")
 
 
 class _GradMode(threading.local):
@@ -171,7 +168,7 @@ class Function:
         """Return the forward inputs: arrays, or the Tensors themselves under ``create_graph``."""
         if self.create_graph:
             return self.inputs
-        return tuple(map(_data, self.inputs))
+        return tuple([x.data for x in self.inputs])
 
     def saved(self, value, recompute: Callable):
         """Return ``value``, an array forward saved (a mask, a softmax), or under
@@ -431,7 +428,9 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
                     _check_version(fn, x)
                 if not need or gx is None:
                     continue
-                gx = _like(gx, x.data)
+                xd = x.data
+                if gx.shape != xd.shape or gx.dtype is not xd.dtype:
+                    gx = _like(gx, xd)
                 c = x.creator
                 if c is None:
                     sink.leaf(x, gx)

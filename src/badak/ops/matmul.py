@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from badak.autograd import Function
-from badak.ops.prims import _matmul as _product
+from badak.ops.prims import ARRAYS
 from badak.tensor import Tensor, as_tensor
 
 
@@ -11,7 +11,7 @@ class MatMul(Function):
     """Y = A @ B for A (..., n, k) and B (..., k, m); 1-D operands are promoted by ``matmul``."""
 
     def forward(self, a, b):
-        return _product(a, b)  # (..., n, k) @ (..., k, m) -> (..., n, m)
+        return ARRAYS.matmul(a, b)  # (..., n, k) @ (..., k, m) -> (..., n, m)
 
     def backward(self, gy):
         need_a, need_b = self.needs_input_grad
