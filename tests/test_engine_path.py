@@ -35,10 +35,12 @@ PATH = [
     ("badak.autograd", "BackwardOrder"),
     ("badak.autograd", "_Sink"),
     ("badak.autograd", "_upstream"),
-    ("badak.autograd", "_call_backward"),
+    ("badak.autograd", "_set_mode"),
+    ("badak.autograd", "_set_grad_enabled"),
     ("badak.autograd", "_like"),
     ("badak.autograd", "_sum_to"),
     ("badak.autograd", "_check_version"),
+    ("badak.autograd", "release_all"),
     ("badak.autograd", "_run_hooks"),
     ("badak.autograd", "Function"),  # __call__ records the node; saved_inputs, prims, ...
     # the nodes of the MLP and the functions that make them

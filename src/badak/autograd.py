@@ -164,11 +164,11 @@ class Function:
         badak's recorded ops on Tensors under ``create_graph``, with the same names."""
         return _prims.TENSORS if self.create_graph else _prims.ARRAYS
 
-    def saved_inputs(self) -> tuple:
+    def saved_inputs(self) -> Sequence:
         """Return the forward inputs: arrays, or the Tensors themselves under ``create_graph``."""
         if self.create_graph:
             return self.inputs
-        return tuple([x.data for x in self.inputs])
+        return [x.data for x in self.inputs]
 
     def saved(self, value, recompute: Callable):
         """Return ``value``, an array forward saved (a mask, a softmax), or under
@@ -195,11 +195,7 @@ class Function:
 
     def release(self) -> None:
         """Free what this node saved for backward (the graph is then unusable for backward)."""
-        d = self.__dict__
-        d.clear()
-        d["_freed"] = True
-        self.inputs = ()
-        self.y = None
+        release_all((self,))
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
@@ -296,8 +292,18 @@ class BackwardOrder:
 
     def release(self) -> None:
         """Free what every visited node saved for backward."""
-        for fn in self.visited:
-            fn.release()
+        release_all(self.visited)
+
+
+def release_all(nodes) -> None:
+    """Free what each node saved for backward: its inputs, output and what forward kept (masks,
+    probabilities, ...); a later backward through it raises :class:`GraphFreedError`."""
+    for fn in nodes:
+        d = fn.__dict__
+        d.clear()
+        d["_freed"] = True
+        fn.inputs = ()
+        fn.y = None
 
 
 def graph_nodes(root_fn: Function) -> list[Function]:
@@ -373,15 +379,19 @@ def _upstream(fn: Function, gy, sink: _Sink):
     return gy
 
 
-def _call_backward(fn: Function, gy, create_graph: bool) -> tuple:
-    """Run ``fn.backward(gy)`` on arrays, or on Tensors (recorded) under ``create_graph``."""
-    if fn.create_graph is not create_graph:
-        if create_graph and fn.first_order_only:
-            raise NotImplementedError(f"{fn.first_order_only} has no second derivative in "
-                                      f"badak: it cannot be used with backward(create_graph=True)")
-        fn.create_graph = create_graph
-    gxs = fn.backward(gy)
-    return gxs if type(gxs) is tuple else (gxs,)
+def _set_mode(fn: Function, create_graph: bool) -> None:
+    """Make ``fn.backward`` work on arrays, or on Tensors (recorded) under ``create_graph``."""
+    if create_graph and fn.first_order_only:
+        raise NotImplementedError(f"{fn.first_order_only} has no second derivative in badak: it "
+                                  f"cannot be used with backward(create_graph=True)")
+    fn.create_graph = create_graph
+
+
+def _set_grad_enabled(enabled: bool) -> bool:
+    """Switch recording on or off; return the previous setting."""
+    prev = _grad_mode.enabled
+    _grad_mode.enabled = enabled
+    return prev
 
 
 def _like(gx, xd):
@@ -405,22 +415,24 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
     ``.grad`` untouched. ``hook(fn, gy, gxs)`` is called after each node's backward (used by
     :mod:`badak.explain`). The graph is freed unless ``retain_graph``.
     """
-    if create_graph:  # the backward pass is recorded: it works on Tensors
-        gradient = Tensor._make(gradient, False)
     sink = _Sink(inputs, create_graph)
     if root.creator is None:
         sink.deliver(root, gradient)
         return sink.results
     order = BackwardOrder(root.creator)
-    grads = {root.creator: gradient}  # each reached node's upstream gradient, summed so far
-    prev_mode = _grad_mode.enabled
-    _grad_mode.enabled = create_graph
+    # each reached node's upstream gradient, summed so far (Tensors when recording)
+    grads = {root.creator: Tensor._make(gradient, False) if create_graph else gradient}
+    prev_mode = _set_grad_enabled(create_graph)
     try:
         for fn in order:
             gy = grads.pop(fn)
             if fn._hooks is not None or sink.targets is not None or fn._retains:
                 gy = _upstream(fn, gy, sink)
-            gxs = _call_backward(fn, gy, create_graph)
+            if fn.create_graph is not create_graph:
+                _set_mode(fn, create_graph)
+            gxs = fn.backward(gy)
+            if type(gxs) is not tuple:
+                gxs = (gxs,)
             if hook is not None:
                 hook(fn, gy, gxs)
             for x, gx, need in zip(fn.inputs, gxs, fn.needs_input_grad):
@@ -428,9 +440,8 @@ def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
                     _check_version(fn, x)
                 if not need or gx is None:
                     continue
-                xd = x.data
-                if gx.shape != xd.shape or gx.dtype is not xd.dtype:
-                    gx = _like(gx, xd)
+                if gx.shape != x.data.shape or gx.dtype is not x.data.dtype:
+                    gx = _like(gx, x.data)  # summed to x's shape, in x's dtype
                 c = x.creator
                 if c is None:
                     sink.leaf(x, gx)

@@ -28,13 +28,13 @@ class Linear(Function):
 
     def backward(self, gy):
         need = self.needs_input_grad
-        x, w = self.saved_inputs()[:2]  # arrays (Tensors under create_graph)
+        xs = self.saved_inputs()  # x, W (and b): arrays, or Tensors under create_graph
         dot = self.prims.dot  # np.dot on arrays (badak.matmul on Tensors)
-        gx = dot(gy, w.T) if need[0] else None  # (N, out) @ (out, in) -> (N, in)
-        gw = dot(x.T, gy) if need[1] else None  # (in, N) @ (N, out) -> (in, out)
+        gx = dot(gy, xs[1].T) if need[0] else None  # (N, out) @ (out, in) -> (N, in)
+        gw = dot(xs[0].T, gy) if need[1] else None  # (in, N) @ (N, out) -> (in, out)
         if len(need) == 2:
             return gx, gw
-        return gx, gw, (gy.sum(axis=0) if need[2] else None)  # (N, out) -> (out,)
+        return gx, gw, (gy.sum(0) if need[2] else None)  # (N, out) -> (out,)
 
 
 def linear(x, weight, bias=None) -> Tensor:
