@@ -5,10 +5,16 @@ its ``backward`` receives the upstream ("global") gradient of the node's output 
 each input, the upstream gradient times the node's local gradient (the chain rule). Calling a
 Function on Tensors records the node (define-by-run) when any input requires a gradient.
 
-:func:`run_backward` visits the nodes in reverse topological order, so that a node's gradient is
-complete (all branches summed, as at the add node) before it is passed on. The sort is iterative,
-so chains of any length work. Like DeZero's ``create_graph`` and PyTorch's autograd, the backward
-pass can itself be recorded, giving second and higher derivatives.
+:func:`run_backward` is one loop over the nodes in :class:`BackwardOrder` (decreasing
+generation: a reverse topological order), so that a node's gradient is complete (all branches
+summed, as at the add node) before it is passed on; it is iterative, so chains of any length work.
+Every other concern is a small named helper: :class:`_Sink` (``.grad``, ``inputs=``, leaf hooks),
+:func:`_upstream` (hooks, ``retain_grad``), :func:`_set_mode` (``create_graph``), :func:`_like`
+(shapes and dtypes), :func:`_check_version` (in-place changes), :func:`release_all` (freeing).
+:func:`graph_nodes` walks the same order for :mod:`badak.explain`. Like DeZero's
+``create_graph`` and PyTorch's autograd, the backward pass can itself be recorded, giving second
+and higher derivatives: each ``backward`` is written once, on arrays or on Tensors
+(:mod:`badak.ops.prims`).
 
 As in PyTorch, a tensor changed in place (``t += x``; see :mod:`badak.ops.inplace`) has its
 version bumped. A node keeps its inputs' versions when one of them was ever changed (otherwise
@@ -88,10 +94,12 @@ class Function:
 
     Subclasses implement ``forward(*arrays) -> array`` (shapes in comments) and
     ``backward(gy) -> gradient or tuple of gradients`` (one per input, ``None`` where
-    ``self.needs_input_grad[i]`` is False). Inside ``backward`` use :meth:`input` and
-    :meth:`output` to read the forward values: they are arrays normally, and Tensors when the
-    backward pass is being recorded (``create_graph=True``), so one ``backward`` serves both.
-    Gradients may have the broadcast shape; the engine sums them back to each input's shape.
+    ``self.needs_input_grad[i]`` is False). Inside ``backward`` read the forward values with
+    :meth:`saved_inputs`, :meth:`input`, :meth:`output` and :meth:`saved`, and call functions
+    through :attr:`prims`: they are arrays and NumPy normally, Tensors and badak's ops when the
+    backward pass is being recorded (``create_graph=True``), so one ``backward`` serves both
+    (:mod:`badak.ops.prims`). Gradients may have the broadcast shape; the engine sums them back to
+    each input's shape.
     """
 
     __slots__ = ("inputs", "needs_input_grad", "y", "generation", "_out", "__dict__",
