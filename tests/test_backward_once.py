@@ -123,3 +123,16 @@ def test_saved_values_are_not_changed_by_a_retained_second_backward():
     x.grad.data[:] = 0.0  # the gradient array handed out is not the one the node keeps
     loss.backward()
     np.testing.assert_array_equal(x.grad.data, first)
+
+
+def test_nodes_of_one_generation_run_in_the_order_they_were_reached():
+    """Ties in generation are broken by the order the nodes were reached, not by memory
+    addresses, so backward's order and explain's numbering are the same at every run."""
+    a, b, c, d = (badak.tensor(float(i), requires_grad=True) for i in range(1, 5))
+    for t, name in zip((a, b, c, d), "abcd"):
+        t.name = name
+    y = (a * b) + (c * d).exp()  # Add reaches a*b (generation 0) before exp (generation 1)
+    steps = badak.explain.trace(y).steps
+    assert [s.op for s in steps] == ["Add", "Exp", "Mul", "Mul"]
+    assert [i.tensor.label for i in steps[2].inputs] == ["a", "b"]
+    assert [i.tensor.label for i in steps[3].inputs] == ["c", "d"]

@@ -275,21 +275,24 @@ class BackwardOrder:
 
     A node is added when it is first reached; iterating pops the node of highest generation, so
     that every node using a node's output runs before it and its gradient is complete (all
-    branches summed). Ties are broken by id.
-    The visited nodes are remembered, for :meth:`release`.
+    branches summed). Nodes of the same generation run in the order they were reached, so the
+    order (and explain's numbering of tensors) is the same at every run. The visited nodes are
+    remembered, for :meth:`release`.
     """
 
-    __slots__ = ("heap", "visited")
+    __slots__ = ("heap", "visited", "reached")
 
     def __init__(self, root_fn: Function) -> None:
         self.heap: list = []
         self.visited: list[Function] = []
+        self.reached = 0
         self.add(root_fn)
 
     def add(self, fn: Function) -> None:
         if fn._freed:
             raise _freed_error()
-        heappush(self.heap, (-fn.generation, id(fn), fn))
+        self.reached += 1
+        heappush(self.heap, (-fn.generation, self.reached, fn))
 
     def __iter__(self):
         heap, visited = self.heap, self.visited
