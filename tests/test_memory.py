@@ -19,7 +19,7 @@ import pytest
 import badak
 import badak.functional as F
 from badak import nn
-from badak.autograd import no_grad, topological_order
+from badak.autograd import graph_nodes, no_grad
 from badak.training import Callback, fit
 
 EPOCHS, FIRST = 200, 20
@@ -100,7 +100,7 @@ def test_backward_frees_the_graph_even_while_the_loss_is_kept():
     gc.disable()            # freed by reference counting, not by a later collection
     try:
         model, hidden, loss = _graph()
-        nodes = [fn for fn in topological_order(loss.creator) if fn is not loss.creator]
+        nodes = [fn for fn in graph_nodes(loss.creator) if fn is not loss.creator]
         assert len(nodes) >= 5                          # linear, relu, dropout, linear, ...
         node_refs = [weakref.ref(fn) for fn in nodes]
         hidden_ref = weakref.ref(hidden)

@@ -5,10 +5,16 @@ its ``backward`` receives the upstream ("global") gradient of the node's output 
 each input, the upstream gradient times the node's local gradient (the chain rule). Calling a
 Function on Tensors records the node (define-by-run) when any input requires a gradient.
 
-:func:`run_backward` visits the nodes in reverse topological order, so that a node's gradient is
-complete (all branches summed, as at the add node) before it is passed on. The sort is iterative,
-so chains of any length work. Like DeZero's ``create_graph`` and PyTorch's autograd, the backward
-pass can itself be recorded, giving second and higher derivatives.
+:func:`run_backward` is one loop over the nodes in :class:`BackwardOrder` (decreasing
+generation: a reverse topological order), so that a node's gradient is complete (all branches
+summed, as at the add node) before it is passed on; it is iterative, so chains of any length work.
+Every other concern is a small named helper: :class:`_Sink` (``.grad``, ``inputs=``, leaf hooks),
+:func:`_upstream` (hooks, ``retain_grad``), :func:`_set_mode` (``create_graph``), :func:`_like`
+(shapes and dtypes), :func:`_check_version` (in-place changes), :func:`release_all` (freeing).
+:func:`graph_nodes` walks the same order for :mod:`badak.explain`. Like DeZero's
+``create_graph`` and PyTorch's autograd, the backward pass can itself be recorded, giving second
+and higher derivatives: each ``backward`` is written once, on arrays or on Tensors
+(:mod:`badak.ops.prims`).
 
 As in PyTorch, a tensor changed in place (``t += x``; see :mod:`badak.ops.inplace`) has its
 version bumped. A node keeps its inputs' versions when one of them was ever changed (otherwise
@@ -88,10 +94,12 @@ class Function:
 
     Subclasses implement ``forward(*arrays) -> array`` (shapes in comments) and
     ``backward(gy) -> gradient or tuple of gradients`` (one per input, ``None`` where
-    ``self.needs_input_grad[i]`` is False). Inside ``backward`` use :meth:`input` and
-    :meth:`output` to read the forward values: they are arrays normally, and Tensors when the
-    backward pass is being recorded (``create_graph=True``), so one ``backward`` serves both.
-    Gradients may have the broadcast shape; the engine sums them back to each input's shape.
+    ``self.needs_input_grad[i]`` is False). Inside ``backward`` read the forward values with
+    :meth:`saved_inputs`, :meth:`input`, :meth:`output` and :meth:`saved`, and call functions
+    through :attr:`prims`: they are arrays and NumPy normally, Tensors and badak's ops when the
+    backward pass is being recorded (``create_graph=True``), so one ``backward`` serves both
+    (:mod:`badak.ops.prims`). Gradients may have the broadcast shape; the engine sums them back to
+    each input's shape.
     """
 
     __slots__ = ("inputs", "needs_input_grad", "y", "generation", "_out", "__dict__",
@@ -103,6 +111,9 @@ class Function:
     _retains = False
     _versions = None  # the inputs' versions when recorded, kept only if one was ever changed
     _hooks = None  # gradient hooks of the output tensor (Tensor.register_hook)
+    # What a node whose backward works on arrays only is called in the error that
+    # backward(create_graph=True) through it raises (None: its backward works on Tensors too).
+    first_order_only: str | None = None
 
     def __call__(self, *inputs):
         # This is the hot path of every op: no comprehensions or helper calls for the common
@@ -153,7 +164,26 @@ class Function:
     def backward(self, gy):
         raise NotImplementedError
 
-    # Values seen by backward: arrays, or Tensors when the backward pass is recorded.
+    # What backward sees: arrays, or Tensors when the backward pass is recorded, so that one
+    # backward serves both (see badak.ops.prims).
+    @property
+    def prims(self):
+        """The primitives for backward (:mod:`badak.ops.prims`): NumPy's functions on arrays,
+        badak's recorded ops on Tensors under ``create_graph``, with the same names."""
+        return _prims.TENSORS if self.create_graph else _prims.ARRAYS
+
+    def saved_inputs(self) -> Sequence:
+        """Return the forward inputs: arrays, or the Tensors themselves under ``create_graph``."""
+        if self.create_graph:
+            return self.inputs
+        return [x.data for x in self.inputs]
+
+    def saved(self, value, recompute: Callable):
+        """Return ``value``, an array forward saved (a mask, a softmax), or under
+        ``create_graph`` ``recompute(*input_tensors)``, the same expression built from the
+        inputs, so that the recorded backward differentiates through it too."""
+        return recompute(*self.inputs) if self.create_graph else value
+
     def input(self, i: int):
         """Return forward input ``i``: an array, or the Tensor itself under ``create_graph``."""
         x = self.inputs[i]
@@ -173,11 +203,7 @@ class Function:
 
     def release(self) -> None:
         """Free what this node saved for backward (the graph is then unusable for backward)."""
-        d = self.__dict__
-        d.clear()
-        d["_freed"] = True
-        self.inputs = ()
-        self.y = None
+        release_all((self,))
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
@@ -185,32 +211,6 @@ class Function:
 
 class GraphFreedError(RuntimeError):
     """Raised on a second backward through a graph whose saved values were freed."""
-
-
-def topological_order(root_fn: Function) -> list[Function]:
-    """Return the nodes that ``root_fn`` depends on, inputs before the nodes that use them.
-
-    Iterative depth-first search (no recursion), so a chain of any length works.
-    """
-    order: list[Function] = []
-    visited: set[int] = set()
-    stack: list[tuple[Function, bool]] = [(root_fn, False)]
-    while stack:
-        fn, expanded = stack.pop()
-        if expanded:
-            order.append(fn)
-            continue
-        if id(fn) in visited:
-            continue
-        if fn._freed:
-            raise _freed_error()
-        visited.add(id(fn))
-        stack.append((fn, True))
-        for x in fn.inputs:
-            c = x.creator
-            if c is not None and id(c) not in visited:
-                stack.append((c, False))
-    return order
 
 
 def _sum_to(g, shape):
@@ -270,107 +270,203 @@ def _freed_error() -> GraphFreedError:
         "you need to backward through it again.")
 
 
-def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
-                 inputs: Sequence | None = None, hook: BackwardHook | None = None):
-    """Backpropagate from ``root`` with upstream gradient ``gradient`` (an array).
+class BackwardOrder:
+    """The order in which backward visits the nodes: decreasing generation, from a heap.
 
-    Nodes are visited in decreasing generation (a heap), which is a reverse topological order:
-    a node runs only when every node that used its output has passed its gradient back, so its
-    gradient is complete. With ``inputs`` given, return their gradients (a list, None where
-    unreachable) and leave ``.grad`` untouched; otherwise accumulate into the ``.grad`` of every
-    leaf that requires it. ``hook(fn, gy, gxs)`` is called after each node's backward (used by
-    :mod:`badak.explain`).
+    A node is added when it is first reached; iterating pops the node of highest generation, so
+    that every node using a node's output runs before it and its gradient is complete (all
+    branches summed). Nodes of the same generation run in the order they were reached, so the
+    order (and explain's numbering of tensors) is the same at every run. The visited nodes are
+    remembered, for :meth:`release`.
     """
-    targets = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
-    results = None if inputs is None else [None] * len(inputs)
 
-    if create_graph:
-        gradient = Tensor._make(gradient, False)
+    __slots__ = ("heap", "visited", "reached")
 
-    def deliver(x, g):
-        # x is a leaf, a retained non-leaf or a target: accumulate its finished gradient.
-        if targets is not None:
-            i = targets.get(id(x))
+    def __init__(self, root_fn: Function) -> None:
+        self.heap: list = []
+        self.visited: list[Function] = []
+        self.reached = 0
+        self.add(root_fn)
+
+    def add(self, fn: Function) -> None:
+        if fn._freed:
+            raise _freed_error()
+        self.reached += 1
+        heappush(self.heap, (-fn.generation, self.reached, fn))
+
+    def __iter__(self):
+        heap, visited = self.heap, self.visited
+        while heap:
+            fn = heappop(heap)[2]
+            visited.append(fn)
+            yield fn
+
+    def release(self) -> None:
+        """Free what every visited node saved for backward."""
+        release_all(self.visited)
+
+
+def release_all(nodes) -> None:
+    """Free what each node saved for backward: its inputs, output and what forward kept (masks,
+    probabilities, ...); a later backward through it raises :class:`GraphFreedError`."""
+    for fn in nodes:
+        d = fn.__dict__
+        d.clear()
+        d["_freed"] = True
+        fn.inputs = ()
+        fn.y = None
+
+
+def graph_nodes(root_fn: Function) -> list[Function]:
+    """Every node ``root_fn`` depends on, in the order backward visits them (used by
+    :mod:`badak.explain` and the graph pictures; reverse it for a forward order)."""
+    order = BackwardOrder(root_fn)
+    seen = {root_fn}
+    for fn in order:
+        for x in fn.inputs:
+            c = x.creator
+            if c is not None and c not in seen:
+                seen.add(c)
+                order.add(c)
+    return order.visited
+
+
+class _Sink:
+    """Where finished gradients go: each leaf's ``.grad`` (accumulated), or, with ``inputs=``
+    (:func:`grad`), a list of results, leaving ``.grad`` untouched. Also keeps the gradient of
+    each leaf with hooks until the end, so that its hooks see the leaf's total gradient."""
+
+    __slots__ = ("targets", "results", "fast", "hooked")
+
+    def __init__(self, inputs: Sequence | None, create_graph: bool) -> None:
+        self.targets = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
+        self.results = None if inputs is None else [None] * len(inputs)
+        self.fast = inputs is None and not create_graph  # arrays straight into .grad
+        self.hooked: dict = {}
+
+    def deliver(self, x, g) -> None:
+        """Add the finished gradient ``g`` of ``x`` (a leaf, a retained tensor or a target)."""
+        if self.targets is not None:
+            i = self.targets.get(id(x))
             if i is not None:
-                results[i] = g if results[i] is None else results[i] + g
+                r = self.results[i]
+                self.results[i] = g if r is None else r + g
             return
         if type(g) is not Tensor:
             g = Tensor._make(g, False)
         x.grad = g if x.grad is None else x.grad + g
 
-    root_fn = root.creator
-    if root_fn is None:
-        deliver(root, gradient)
-        return results
-    if root_fn._freed:
-        raise _freed_error()
+    def leaf(self, x, g) -> None:
+        """Take gradient ``g`` (array or Tensor) for leaf ``x``."""
+        if x._hooks is not None:
+            h = self.hooked
+            h[x] = g if x not in h else h[x] + g
+        elif self.fast:  # the common case: no hooks, targets or recording
+            old = x.grad
+            x.grad = Tensor._make(g if old is None else old.data + g, False)
+        else:
+            self.deliver(x, g)
 
-    grads = {root_fn: gradient}
-    heap = [(-root_fn.generation, id(root_fn), root_fn)]
-    visited = []
-    plain = targets is None and not create_graph  # leaves' .grad filled directly below
-    hooked = {}  # leaves with hooks: their whole gradient, handed to the hooks at the end
-    prev_mode = _grad_mode.enabled
-    _grad_mode.enabled = create_graph
+    def node_output(self, fn: Function, gy) -> None:
+        """Deliver ``gy`` to the output tensor of ``fn`` if it retains its grad or is a target."""
+        out = fn._out()
+        if out is not None and (out._retain_grad if self.targets is None
+                                else id(out) in self.targets):
+            self.deliver(out, gy)
+
+    def finish(self) -> None:
+        """Run each hooked leaf's hooks on its total gradient (as PyTorch does), then keep it."""
+        for x, g in self.hooked.items():
+            self.deliver(x, _run_hooks(x._hooks, g))
+
+
+def _upstream(fn: Function, gy, sink: _Sink):
+    """The gradient of ``fn``'s output, complete: passed through its hooks, and handed to the
+    output tensor when it retains its grad (or is a target of :func:`grad`)."""
+    if fn._hooks is not None:
+        gy = _run_hooks(fn._hooks, gy)
+    if sink.targets is not None or fn._retains:
+        sink.node_output(fn, gy)
+    return gy
+
+
+def _set_mode(fn: Function, create_graph: bool) -> None:
+    """Make ``fn.backward`` work on arrays, or on Tensors (recorded) under ``create_graph``."""
+    if create_graph and fn.first_order_only:
+        raise NotImplementedError(f"{fn.first_order_only} has no second derivative in badak: it "
+                                  f"cannot be used with backward(create_graph=True)")
+    fn.create_graph = create_graph
+
+
+def _set_grad_enabled(enabled: bool) -> bool:
+    """Switch recording on or off; return the previous setting."""
+    prev = _grad_mode.enabled
+    _grad_mode.enabled = enabled
+    return prev
+
+
+def _like(gx, xd):
+    """Gradient ``gx`` with the shape and dtype of its input's array ``xd`` (sum over the axes
+    broadcasting added; the dtype of the input)."""
+    if gx.shape != xd.shape:
+        gx = _sum_to(gx, xd.shape)
+    if gx.dtype is not xd.dtype and gx.dtype != xd.dtype:
+        gx = gx.astype(xd.dtype)
+    return gx
+
+
+def run_backward(root, gradient, *, retain_graph: bool, create_graph: bool,
+                 inputs: Sequence | None = None, hook: BackwardHook | None = None):
+    """Backpropagate from ``root`` with upstream gradient ``gradient`` (an array).
+
+    Nodes are visited in :class:`BackwardOrder`: a node runs only when every node that used its
+    output has passed its gradient back. Each input's gradient is added to its creator's (a
+    branch point sums, like the add node), or, for a leaf, handed to the :class:`_Sink`. With
+    ``inputs`` given, return their gradients (a list, None where unreachable) and leave
+    ``.grad`` untouched. ``hook(fn, gy, gxs)`` is called after each node's backward (used by
+    :mod:`badak.explain`). The graph is freed unless ``retain_graph``.
+    """
+    sink = _Sink(inputs, create_graph)
+    if root.creator is None:
+        sink.deliver(root, gradient)
+        return sink.results
+    order = BackwardOrder(root.creator)
+    # each reached node's upstream gradient, summed so far (Tensors when recording)
+    grads = {root.creator: Tensor._make(gradient, False) if create_graph else gradient}
+    prev_mode = _set_grad_enabled(create_graph)
     try:
-        while heap:
-            fn = heappop(heap)[2]
-            visited.append(fn)
+        for fn in order:
             gy = grads.pop(fn)
-            if fn._hooks is not None:
-                gy = _run_hooks(fn._hooks, gy)
-            if targets is not None or fn._retains:
-                out = fn._out()
-                if out is not None and (out._retain_grad if targets is None
-                                        else id(out) in targets):
-                    deliver(out, gy)
+            if fn._hooks is not None or sink.targets is not None or fn._retains:
+                gy = _upstream(fn, gy, sink)
             if fn.create_graph is not create_graph:
-                fn.create_graph = create_graph
+                _set_mode(fn, create_graph)
             gxs = fn.backward(gy)
             if type(gxs) is not tuple:
                 gxs = (gxs,)
             if hook is not None:
                 hook(fn, gy, gxs)
             for x, gx, need in zip(fn.inputs, gxs, fn.needs_input_grad):
-                if x._vc is not None:
+                if x._vc is not None:  # changed in place at some time
                     _check_version(fn, x)
                 if not need or gx is None:
                     continue
-                xd = x.data
-                if gx.shape != xd.shape:
-                    gx = _sum_to(gx, xd.shape)
-                if gx.dtype is not xd.dtype and gx.dtype != xd.dtype:
-                    gx = gx.astype(xd.dtype)
+                if gx.shape != x.data.shape or gx.dtype is not x.data.dtype:
+                    gx = _like(gx, x.data)  # summed to x's shape, in x's dtype
                 c = x.creator
                 if c is None:
-                    if x._hooks is not None:
-                        hooked[x] = gx if x not in hooked else hooked[x] + gx
-                    elif plain:
-                        g = x.grad
-                        x.grad = Tensor._make(gx if g is None else g.data + gx, False)
-                    else:
-                        deliver(x, gx)
+                    sink.leaf(x, gx)
+                elif c in grads:
+                    grads[c] = grads[c] + gx
                 else:
-                    prev = grads.get(c)
-                    if prev is None:
-                        if c._freed:
-                            raise _freed_error()
-                        grads[c] = gx
-                        heappush(heap, (-c.generation, id(c), c))
-                    else:
-                        grads[c] = prev + gx
-        for x, gx in hooked.items():  # a leaf's hooks see its total gradient, as in PyTorch
-            deliver(x, _run_hooks(x._hooks, gx))
+                    grads[c] = gx
+                    order.add(c)
+        sink.finish()
     finally:
         _grad_mode.enabled = prev_mode
         if not retain_graph:
-            for fn in visited:
-                d = fn.__dict__
-                d.clear()  # what forward saved for backward (masks, probabilities, ...)
-                d["_freed"] = True
-                fn.inputs = ()
-                fn.y = None
-    return results
+            order.release()
+    return sink.results
 
 
 def backward(tensor, gradient=None, retain_graph: bool | None = None,
@@ -460,4 +556,6 @@ def _initial_gradient(tensor, gradient):
     return g.astype(tensor.dtype, copy=False)
 
 
-from badak.tensor import Tensor  # noqa: E402  (Tensor and Function refer to each other)
+from badak.tensor import Tensor  # noqa: E402, I001  (Tensor and Function refer to each other)
+
+from badak.ops import prims as _prims  # noqa: E402  (after Tensor, which loads the ops)

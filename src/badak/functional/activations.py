@@ -18,8 +18,7 @@ import numpy as np
 from badak._validation import check_number, check_positive_int
 from badak.autograd import Function
 from badak.backend import xp
-from badak.ops import reduce_max, reshape, where
-from badak.ops._poly import exp, sum_
+from badak.ops import reduce_max, reshape
 from badak.tensor import Tensor, as_tensor
 
 
@@ -95,9 +94,7 @@ class ELU(Function):
 
     def backward(self, gy):
         y = self.output()
-        if isinstance(y, Tensor):
-            return gy * where(self.mask, xp.ones((), dtype=y.dtype), y + self.alpha)
-        return gy * xp.where(self.mask, 1, y + self.alpha).astype(y.dtype, copy=False)
+        return gy * self.prims.where(self.mask, xp.ones((), dtype=self.y.dtype), y + self.alpha)
 
 
 class Softmax(Function):
@@ -112,7 +109,7 @@ class Softmax(Function):
 
     def backward(self, gy):
         y = self.output()
-        return y * (gy - sum_(gy * y, self.axis, True))
+        return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
 
 
 class LogSoftmax(Function):
@@ -126,7 +123,7 @@ class LogSoftmax(Function):
         return shifted - xp.log(xp.exp(shifted).sum(axis=self.axis, keepdims=True))
 
     def backward(self, gy):
-        return gy - exp(self.output()) * sum_(gy, self.axis, True)
+        return gy - self.prims.exp(self.output()) * gy.sum(axis=self.axis, keepdims=True)
 
 
 def _float_input(x, name: str = "x") -> Tensor:
@@ -193,14 +190,11 @@ class PReLU(Function):
 
     def backward(self, gy):
         need_x, need_a = self.needs_input_grad
-        x, a = self.input(0), self.input(1)
+        x, a = self.saved_inputs()
         zero = xp.zeros((), dtype=self.y.dtype)
-        if isinstance(gy, Tensor):  # recorded (create_graph): the same formulas as Tensors
-            gx = where(self.pos, gy, gy * a) if need_x else None
-            ga = where(self.pos, zero, gy * x) if need_a else None
-        else:
-            gx = xp.where(self.pos, gy, gy * a) if need_x else None  # (N, C, ...)
-            ga = xp.where(self.pos, zero, gy * x) if need_a else None  # summed to a's shape
+        P = self.prims
+        gx = P.where(self.pos, gy, gy * a) if need_x else None  # (N, C, ...)
+        ga = P.where(self.pos, zero, gy * x) if need_a else None  # summed to a's shape
         return gx, ga
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from badak.autograd import Function
 from badak.backend import xp
-from badak.ops import matmul, reshape
-from badak.ops._poly import sum_, swap_last
+from badak.ops import reshape
 from badak.tensor import Tensor, as_tensor
 
 
@@ -29,17 +28,13 @@ class Linear(Function):
 
     def backward(self, gy):
         need = self.needs_input_grad
-        if self.create_graph:  # recorded backward: the same formulas with Tensor ops
-            x, w = self.inputs[0], self.inputs[1]
-            gx = matmul(gy, swap_last(w)) if need[0] else None
-            gw = matmul(swap_last(x), gy) if need[1] else None
-            gb = sum_(gy, 0) if len(need) == 3 and need[2] else None
-        else:
-            x, w = self.inputs[0].data, self.inputs[1].data
-            gx = xp.dot(gy, w.T) if need[0] else None  # (N, out) @ (out, in) -> (N, in)
-            gw = xp.dot(x.T, gy) if need[1] else None  # (in, N) @ (N, out) -> (in, out)
-            gb = gy.sum(0) if len(need) == 3 and need[2] else None  # (N, out) -> (out,)
-        return (gx, gw, gb) if len(need) == 3 else (gx, gw)
+        xs = self.saved_inputs()  # x, W (and b): arrays, or Tensors under create_graph
+        dot = self.prims.dot  # np.dot on arrays (badak.matmul on Tensors)
+        gx = dot(gy, xs[1].T) if need[0] else None  # (N, out) @ (out, in) -> (N, in)
+        gw = dot(xs[0].T, gy) if need[1] else None  # (in, N) @ (N, out) -> (in, out)
+        if len(need) == 2:
+            return gx, gw
+        return gx, gw, (gy.sum(0) if need[2] else None)  # (N, out) -> (out,)
 
 
 def linear(x, weight, bias=None) -> Tensor:

@@ -29,7 +29,7 @@ import numpy as np
 from badak._validation import check_choice, check_number
 from badak.autograd import Function
 from badak.backend import xp
-from badak.functional.activations import _float_input, log_softmax, sigmoid
+from badak.functional.activations import _float_input, log_softmax, sigmoid, softmax
 from badak.tensor import Tensor, as_tensor
 
 
@@ -53,30 +53,43 @@ def _pair(input, target, op: str):
     return input, target
 
 
+def _sub(a, t):
+    return a - t
+
+
 class MSELoss(Function):
+    """l = Σ (a - t)² / n; local gradients 2(a - t)/n and -2(a - t)/n."""
+
     def forward(self, a, t):
         self.diff = a - t  # (...)
         return xp.asarray((self.diff * self.diff).sum() / a.size, dtype=a.dtype)  # () scalar
 
     def backward(self, gy):
-        diff = self.input(0) - self.input(1) if isinstance(gy, Tensor) else self.diff
-        ga = gy * (2.0 / diff.size) * diff if isinstance(gy, Tensor) else \
-            (gy * (2.0 / diff.size)).astype(diff.dtype) * diff
+        diff = self.saved(self.diff, _sub)  # (...): a - t
+        ga = (gy * (2.0 / self.diff.size)).astype(self.y.dtype) * diff  # () * (...) -> (...)
         need_a, need_t = self.needs_input_grad
         return (ga if need_a else None), (-ga if need_t else None)
 
 
 class L1Loss(Function):
+    """l = Σ |a - t| / n; local gradients sign(a - t)/n and -sign(a - t)/n."""
+
     def forward(self, a, t):
         self.sign = xp.sign(a - t)  # (...)
         return xp.asarray(xp.abs(a - t).mean(), dtype=a.dtype)
 
     def backward(self, gy):
-        scale = 1.0 / self.sign.size
-        ga = gy * scale * self.sign if isinstance(gy, Tensor) else \
-            (gy * scale).astype(self.sign.dtype) * self.sign
+        ga = (gy * (1.0 / self.sign.size)).astype(self.y.dtype) * self.sign  # (...)
         need_a, need_t = self.needs_input_grad
         return (ga if need_a else None), (-ga if need_t else None)
+
+
+def _softmax_rows(x, t=None):
+    return softmax(x, axis=1)
+
+
+def _log_softmax_rows(x, t=None):
+    return log_softmax(x, axis=1)
 
 
 class CrossEntropy(Function):
@@ -99,68 +112,54 @@ class CrossEntropy(Function):
         total = e.sum(axis=1, keepdims=True)  # (N, 1), at least 1: no overflow, no log(0)
         e /= total
         self.p = e  # (N, C) softmax, kept for backward
+        self.delta = None  # softmax - one-hot (made from p by the first backward)
         self.rows = xp.arange(n)
         # -log softmax at the label = log Σ e^shifted - shifted[label], row by row: (N,)
         nll = xp.log(total).reshape(n) - shifted[self.rows, self.labels]
         return xp.asarray(nll.sum() / n, dtype=x.dtype)
 
-    def _target(self, like):
-        if self.labels is not None:
-            onehot = xp.zeros(like.shape, dtype=like.dtype)
-            onehot[xp.arange(like.shape[0]), self.labels] = 1
-            return onehot
-        return self.input(1)
+    def _onehot(self, x):
+        onehot = xp.zeros(x.shape, dtype=x.dtype)  # (N, C)
+        onehot[xp.arange(x.shape[0]), self.labels] = 1
+        return onehot
+
+    def _p_minus_onehot(self, x):
+        return softmax(x, axis=1) - self._onehot(x.data)
 
     def backward(self, gy):
         n = self.p.shape[0]
         need = self.needs_input_grad
-        if isinstance(gy, Tensor):
-            from badak.functional.activations import softmax
+        scale = gy / n  # () in the loss's dtype (the engine casts gradients)
+        if self.labels is not None:  # (N, C): softmax - one-hot, made from p in place once
+            if self.delta is None:
+                self.delta = self.p
+                self.delta[self.rows, self.labels] -= 1
+            return self.saved(self.delta, self._p_minus_onehot) * scale if need[0] else None
+        p, t = self.saved(self.p, _softmax_rows), self.input(1)  # (N, C) each
+        gx = (p * t.sum(axis=1, keepdims=True) - t) * scale if need[0] else None  # p Σ_c t - t
+        gt = -self.saved(self.logp, _log_softmax_rows) * scale if need[1] else None
+        return gx, gt
 
-            p = softmax(self.inputs[0], axis=1)
-            if self.labels is not None:
-                gx = (p - self._target(self.p)) * (gy / n)
-            else:  # p Σ_c t - t: rows of t need not sum to 1
-                t = self.input(1)
-                gx = (p * t.sum(axis=1, keepdims=True) - t) * (gy / n)
-            gt = -log_softmax(self.inputs[0], axis=1) * (gy / n) if len(need) > 1 and need[1] \
-                else None
-        else:
-            if self.labels is not None:
-                gx = self.p.copy()
-                gx[self.rows, self.labels] -= 1  # softmax - one-hot
-                if n != 1 or float(gy) != 1.0:  # (one sample, backward from 1: no scaling)
-                    gx *= gy / n  # gy has the loss's dtype (the engine casts gradients)
-            else:  # p Σ_c t - t per row: the rows of t need not sum to 1
-                t = self.inputs[1].data
-                gx = (self.p * t.sum(axis=1, keepdims=True) - t) * (gy / n)
-            gt = None
-            if len(need) > 1 and need[1]:
-                gt = -self.logp * (gy / n)
-        if len(need) == 1:
-            return gx if need[0] else None
-        return (gx if need[0] else None), gt
+
+def _sigmoid_of(x, t):
+    return sigmoid(x)
 
 
 class BCEWithLogits(Function):
     def forward(self, x, t):
-        self.x, self.t = x, t
-        loss = xp.maximum(x, 0) - x * t + xp.log1p(xp.exp(-xp.abs(x)))  # stable for any x
+        self.x = x
+        e = xp.exp(-xp.abs(x))  # (...) in (0, 1]: never overflows
+        loss = xp.maximum(x, 0) - x * t + xp.log1p(e)  # stable for any x
+        self.s = xp.where(x >= 0, 1 / (1 + e), e / (1 + e))  # σ(x), kept for backward
         return xp.asarray(loss.mean(), dtype=x.dtype)
 
     def backward(self, gy):
         n = self.x.size
         need_x, need_t = self.needs_input_grad
-        if isinstance(gy, Tensor):
-            x, t = self.inputs
-            gx = (sigmoid(x) - t) * (gy / n) if need_x else None
-            gt = -x * (gy / n) if need_t else None
-            return gx, gt
-        scale = (gy / n).astype(self.x.dtype)
-        e = xp.exp(-xp.abs(self.x))
-        s = xp.where(self.x >= 0, 1 / (1 + e), e / (1 + e))
-        gx = (s - self.t) * scale if need_x else None
-        gt = -self.x * scale if need_t else None
+        scale = (gy / n).astype(self.y.dtype)  # ()
+        x, t = self.saved_inputs()  # (...) each
+        gx = (self.saved(self.s, _sigmoid_of) - t) * scale if need_x else None  # (σ(x) - t)/n
+        gt = -x * scale if need_t else None
         return gx, gt
 
 
@@ -169,11 +168,6 @@ REDUCTIONS = ("mean", "sum", "none")
 
 def _check_reduction(reduction: str) -> str:
     return check_choice("reduction", reduction, REDUCTIONS)
-
-
-def _no_higher_order(op: str):
-    raise NotImplementedError(f"{op} has no second derivative in badak: it cannot be used with "
-                              f"backward(create_graph=True)")
 
 
 def _reduce(per: np.ndarray, reduction: str, divisor: float, dtype) -> np.ndarray:
@@ -200,6 +194,10 @@ class Elementwise(Function):
 
     name = "loss"
 
+    @property
+    def first_order_only(self) -> str:  # backward on arrays only: no second derivative
+        return self.name
+
     def __init__(self, reduction: str, weight=None):
         self.reduction = reduction
         self.weight = weight
@@ -211,8 +209,6 @@ class Elementwise(Function):
         return _reduce(per, self.reduction, per.size, a.dtype)
 
     def backward(self, gy):
-        if isinstance(gy, Tensor):
-            _no_higher_order(self.name)
         g = _upstream(gy, self.reduction, self.da.size, self.da.shape)
         if self.weight is not None:
             g = g * self.weight
@@ -318,6 +314,9 @@ class SoftmaxCrossEntropy(Function):
     the second input so that t gets its gradient too. ∂l_n/∂x_n = softmax(x_n) Σ_c A_nc - A_n.
     """
 
+    first_order_only = ("cross_entropy with weight, ignore_index, label_smoothing, reduction "
+                        "other than 'mean' or probability targets")
+
     def __init__(self, reduction: str, divisor: float, coef=None, weight=None,
                  smoothing: float = 0.0):
         self.reduction = reduction
@@ -342,9 +341,6 @@ class SoftmaxCrossEntropy(Function):
         return _reduce(per, self.reduction, self.divisor, x.dtype)
 
     def backward(self, gy):
-        if isinstance(gy, Tensor):
-            _no_higher_order("cross_entropy with weight, ignore_index, label_smoothing, "
-                             "reduction other than 'mean' or probability targets")
         g = _upstream(gy, self.reduction, self.divisor, None)
         g = g.reshape(-1, 1) if self.reduction == "none" else g  # (N, 1) or scalar
         dtype = self.p.dtype
@@ -364,6 +360,8 @@ class SoftmaxCrossEntropy(Function):
 class NLL(Function):
     """l_n = -w[y_n] x[n, y_n] on log-probabilities x (N, C); ignored samples give 0."""
 
+    first_order_only = "nll_loss"
+
     def __init__(self, labels, keep, w_rows, reduction: str, divisor: float):
         self.labels, self.keep, self.w_rows = labels, keep, w_rows  # (N,) each
         self.reduction, self.divisor = reduction, divisor
@@ -376,8 +374,6 @@ class NLL(Function):
         return _reduce(per, self.reduction, self.divisor, x.dtype)
 
     def backward(self, gy):
-        if isinstance(gy, Tensor):
-            _no_higher_order("nll_loss")
         g = _upstream(gy, self.reduction, self.divisor, None)
         gx = xp.zeros(self.shape, dtype=gy.dtype if hasattr(gy, "dtype") else float)
         rows = xp.arange(self.shape[0])[self.keep]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from badak._validation import check_positive_int
-from badak.autograd import _initial_gradient, _sum_to, run_backward, topological_order
+from badak.autograd import _initial_gradient, _sum_to, graph_nodes, run_backward
 from badak.functional.activations import ELU, LeakyReLU, ReLU, Sigmoid, Step, Tanh
 from badak.i18n import N_, translator
 from badak.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
@@ -426,7 +426,7 @@ def trace(output: Tensor, gradient=None, max_elements: int = 6, names=None) -> T
         return Trace(output=rec, steps=[], leaf_grads=[(rec, np.asarray(upstream0))],
                      max_elements=max_elements)
 
-    order = topological_order(output.creator)
+    order = graph_nodes(output.creator)[::-1]  # the engine's order, reversed: forward order
     if names is not None and not isinstance(names, dict):  # a model: name its layers too
         given = _layer_names(order, given)
     records = _label_tensors(order, given)

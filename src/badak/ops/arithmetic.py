@@ -107,33 +107,25 @@ class Pow(Function):
 
     def backward(self, gy):
         need_a, need_b = self.needs_input_grad
-        a, b = self.input(0), self.input(1)
+        a, b = self.saved_inputs()
         ad, bd = self.inputs[0].data, self.inputs[1].data
+        P = self.prims
         ga = gb = None
         with xp.errstate(divide="ignore", invalid="ignore"):
             if need_a:
-                ga = gy * b * a ** (b - 1)
-                ga = _where(bd == 0, 0.0, ga)
+                ga = gy * b * a ** (b - 1)  # broadcast shape
+                ga = _zero_where(P, bd == 0, ga)
             if need_b:
-                if isinstance(a, Tensor):
-                    from badak.ops.elementwise import log
-
-                    gb = gy * self.output() * log(a)
-                else:
-                    gb = gy * self.y * xp.log(a).astype(self.y.dtype, copy=False)
-                gb = _where((ad == 0) & (bd >= 0), 0.0, gb)
+                gb = gy * self.output() * P.log(a).astype(self.y.dtype)
+                gb = _zero_where(P, (ad == 0) & (bd >= 0), gb)
         return ga, gb
 
 
-def _where(cond, value, g):
-    """g with ``value`` where ``cond`` holds (an op under create_graph, else NumPy)."""
+def _zero_where(P, cond, g):
+    """``g`` with 0 where ``cond`` holds (``P``: the backward's primitives)."""
     if not cond.any():
         return g
-    if isinstance(g, Tensor):
-        from badak.ops.elementwise import where
-
-        return where(xp.broadcast_to(cond, g.shape), xp.asarray(value, dtype=g.dtype), g)
-    return xp.where(cond, xp.asarray(value, dtype=g.dtype), g)
+    return P.where(xp.broadcast_to(cond, g.shape), xp.zeros((), dtype=g.dtype), g)
 
 
 def add(a, b) -> Tensor:

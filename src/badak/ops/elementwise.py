@@ -84,12 +84,9 @@ class Where(Function):
     def backward(self, gy):
         need_a, need_b = self.needs_input_grad
         zero = xp.zeros((), dtype=self.y.dtype)
-        if isinstance(gy, Tensor):
-            ga = where(self.cond, gy, zero) if need_a else None
-            gb = where(self.cond, zero, gy) if need_b else None
-        else:
-            ga = xp.where(self.cond, gy, zero) if need_a else None
-            gb = xp.where(self.cond, zero, gy) if need_b else None
+        P = self.prims
+        ga = P.where(self.cond, gy, zero) if need_a else None  # broadcast shape
+        gb = P.where(self.cond, zero, gy) if need_b else None
         return ga, gb
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from badak.autograd import Function
 from badak.backend import xp
+from badak.ops.prims import _scatter_add
 from badak.tensor import Tensor, as_tensor
 
 
@@ -20,8 +21,7 @@ class GetItem(Function):
         return x[self.index]  # (in_shape) -> shape selected by index
 
     def backward(self, gy):
-        return GetItemGrad(self.index, self.in_shape)(gy) if isinstance(gy, Tensor) \
-            else _scatter_add(gy, self.index, self.in_shape)
+        return self.prims.scatter_add(gy, self.index, self.in_shape)  # (selected) -> (in_shape)
 
 
 class GetItemGrad(Function):
@@ -38,10 +38,6 @@ class GetItemGrad(Function):
         return getitem(ggx, self.index)
 
 
-def _scatter_add(gy, index, shape):
-    gx = xp.zeros(shape, dtype=gy.dtype)
-    xp.add.at(gx, index, gy)
-    return gx
 
 
 def _normalise_index(index):

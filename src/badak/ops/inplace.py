@@ -68,12 +68,10 @@ class SetItem(Function):
         return y
 
     def backward(self, gy):
-        from badak.ops.indexing import getitem
-
         mask = xp.ones(self.inputs[0].shape, dtype=bool)
         mask[self.index] = False
         gx = gy * mask  # (x shape), zero where v was written
-        gv = getitem(gy, self.index) if isinstance(gy, Tensor) else gy[self.index]  # (selected)
+        gv = gy[self.index]  # (selected)
         return gx, gv
 
 

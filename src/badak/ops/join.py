@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from badak.autograd import Function
 from badak.backend import xp
 from badak.tensor import Tensor, as_tensor
@@ -23,18 +21,7 @@ class Concatenate(Function):
         return xp.concatenate(xs, axis=self.axis)  # n pieces (.., s_i, ..) -> (.., sum s_i, ..)
 
     def backward(self, gy):
-        bounds = np.cumsum(self.sizes)[:-1]
-        if isinstance(gy, Tensor):
-            from badak.ops.indexing import getitem
-
-            out, start = [], 0
-            for size in self.sizes:
-                index = [slice(None)] * gy.ndim
-                index[self.axis] = slice(start, start + size)
-                out.append(getitem(gy, tuple(index)))
-                start += size
-            return tuple(out)
-        return tuple(xp.split(gy, bounds, axis=self.axis))
+        return self.prims.split(gy, self.sizes, self.axis)  # one piece per input
 
 
 def concatenate(tensors: Sequence, axis: int = 0) -> Tensor:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from badak.autograd import Function
-from badak.backend import xp
-from badak.ops._poly import swap_last
+from badak.ops.prims import ARRAYS
 from badak.tensor import Tensor, as_tensor
 
 
@@ -12,22 +11,15 @@ class MatMul(Function):
     """Y = A @ B for A (..., n, k) and B (..., k, m); 1-D operands are promoted by ``matmul``."""
 
     def forward(self, a, b):
-        return _product(a, b)  # (..., n, k) @ (..., k, m) -> (..., n, m)
+        return ARRAYS.matmul(a, b)  # (..., n, k) @ (..., k, m) -> (..., n, m)
 
     def backward(self, gy):
         need_a, need_b = self.needs_input_grad
-        a, b = self.input(0), self.input(1)
-        mm = matmul if isinstance(gy, Tensor) else _product
-        ga = mm(gy, swap_last(b)) if need_a else None  # (..., n, m) @ (..., m, k) -> (..., n, k)
-        gb = mm(swap_last(a), gy) if need_b else None  # (..., k, n) @ (..., n, m) -> (..., k, m)
+        a, b = self.saved_inputs()
+        P = self.prims
+        ga = P.matmul(gy, P.matrix_transpose(b)) if need_a else None  # (.., n, m) @ (.., m, k)
+        gb = P.matmul(P.matrix_transpose(a), gy) if need_b else None  # (.., k, n) @ (.., n, m)
         return ga, gb
-
-
-def _product(a, b):
-    """a @ b, through xp.dot for 2-D operands (faster for transposed views; see Linear)."""
-    if a.ndim == 2 and b.ndim == 2:
-        return xp.dot(a, b)
-    return a @ b
 
 
 def matmul(a, b) -> Tensor:

@@ -13,7 +13,6 @@ import numpy as np
 
 from badak.autograd import Function
 from badak.backend import xp
-from badak.ops._poly import broadcast_to, reshape
 from badak.tensor import DimensionError, Tensor, as_tensor
 
 
@@ -50,8 +49,8 @@ class Sum(Function):
 
     def backward(self, gy):
         if not self.keepdims:
-            gy = reshape(gy, _kept_shape(self.in_shape, self.axis))
-        return broadcast_to(gy, self.in_shape)  # every element's local gradient is 1
+            gy = gy.reshape(_kept_shape(self.in_shape, self.axis))  # (kept)
+        return self.prims.broadcast_to(gy, self.in_shape)  # every element's local gradient is 1
 
 
 class _Extremum(Function):
@@ -70,7 +69,7 @@ class _Extremum(Function):
         winners = x == self.y.reshape(kept)  # (in_shape) mask of the maximal elements
         mask = winners / winners.sum(axis=self.axis, keepdims=True)  # split ties evenly
         mask = mask.astype(x.dtype, copy=False)
-        return reshape(gy, kept) * mask
+        return gy.reshape(kept) * mask  # (kept) * (in_shape)
 
 
 class Max(_Extremum):
@@ -210,15 +209,12 @@ class Norm2(Function):
     def backward(self, gy):
         x = self.input(0)
         kept = _kept_shape(self.inputs[0].shape, self.axis)
-        yk = self.y.reshape(kept)
-        safe = xp.where(yk > 0, yk, 1).astype(self.y.dtype, copy=False)  # avoid 0/0
-        scale = (yk > 0).astype(self.y.dtype) / safe  # 1/y, or 0 where y = 0
-        if isinstance(gy, Tensor):
-            from badak.ops.elementwise import where
-
-            y_t = reshape(self.output(), kept)
-            scale = where(yk > 0, 1 / where(yk > 0, y_t, 1.0), 0.0)
-        return reshape(gy, kept) * x * scale  # (kept) * (in) -> (in)
+        pos = self.y.reshape(kept) > 0  # (kept): where y = 0 the gradient is 0 (no 0/0)
+        P = self.prims
+        one = xp.ones((), dtype=self.y.dtype)
+        y = P.where(pos, self.output().reshape(kept), one)  # (kept), 1 where y = 0
+        scale = P.where(pos, one / y, xp.zeros((), dtype=self.y.dtype))  # 1/y, or 0
+        return gy.reshape(kept) * x * scale  # (kept) * (in) -> (in)
 
 
 def norm(x, p=2, dim=None, keepdim: bool = False) -> Tensor:

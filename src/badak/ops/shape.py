@@ -22,7 +22,7 @@ class Reshape(Function):
         return x.reshape(self.shape)  # (in_shape) -> (shape), same number of elements
 
     def backward(self, gy):
-        return reshape(gy, self.in_shape) if isinstance(gy, Tensor) else gy.reshape(self.in_shape)
+        return gy.reshape(self.in_shape)  # (shape) -> (in_shape)
 
 
 class Transpose(Function):
@@ -34,7 +34,7 @@ class Transpose(Function):
 
     def backward(self, gy):
         inv = None if self.axes is None else tuple(np.argsort(self.axes))
-        return transpose(gy, inv) if isinstance(gy, Tensor) else gy.transpose(inv)
+        return self.prims.transpose(gy, inv)  # the inverse permutation
 
 
 class BroadcastTo(Function):
@@ -48,7 +48,7 @@ class BroadcastTo(Function):
         return xp.broadcast_to(x, self.shape)  # (in_shape) -> (shape)
 
     def backward(self, gy):
-        return sum_to(gy, self.in_shape) if isinstance(gy, Tensor) else _sum_to(gy, self.in_shape)
+        return self.prims.sum_to(gy, self.in_shape)  # (shape) -> (in_shape)
 
 
 class SumTo(Function):
@@ -62,9 +62,7 @@ class SumTo(Function):
         return _sum_to(x, self.shape)  # (in_shape) -> (shape)
 
     def backward(self, gy):
-        if isinstance(gy, Tensor):
-            return broadcast_to(gy, self.in_shape)
-        return xp.broadcast_to(gy, self.in_shape)
+        return self.prims.broadcast_to(gy, self.in_shape)  # (shape) -> (in_shape)
 
 
 class AsType(Function):
@@ -168,11 +166,7 @@ class Repeat(Function):
         for r, s in zip(self.reps, self.in_shape):
             split += [r, s]
         axes = tuple(range(0, 2 * len(self.reps), 2))
-        if isinstance(gy, Tensor):
-            from badak.ops.reduction import reduce_sum
-
-            return reduce_sum(reshape(gy, split), axes)
-        return gy.reshape(split).sum(axis=axes)
+        return gy.reshape(tuple(split)).sum(axis=axes)
 
 
 class Clone(Function):
