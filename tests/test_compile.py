@@ -437,3 +437,34 @@ def test_manual_seed_reaches_a_replayed_dropout_drawing_from_the_default_generat
 
     step = _compare(between=reseed, n_steps=10, build=dropout_model)
     assert step.eager_calls == 4 and step.replays == 6
+
+
+def test_replay_sums_branch_gradients_in_the_engines_order():
+    # h feeds four nodes of the same generation; their gradients reach h (and w) in the order
+    # backward visits them, and float32 sums depend on that order: the replay must use the
+    # engine's order (badak.autograd.BackwardOrder), not one of its own
+    rng = np.random.default_rng(3)
+    w = badak.tensor(rng.standard_normal((6, 5)).astype(np.float32), requires_grad=True)
+    w_eager = badak.tensor(w.data.copy(), requires_grad=True)
+
+    def make_step(weight):
+        opt = optim.SGD([weight], lr=1e-3)
+
+        def step(x):
+            opt.zero_grad()
+            h = x @ weight
+            a, b, c, d, e = h * 1.7, h * 0.3, h * h, h * -2.9, h * 0.77
+            loss = e.sigmoid().sum() + (d.tanh().sum() + (c.sum() + (b.exp().sum() + a.sum())))
+            loss.backward()
+            opt.step()
+            return loss
+
+        return step
+
+    compiled, eager = badak.compile(make_step(w)), make_step(w_eager)
+    for _ in range(12):
+        x = (0.3 * rng.standard_normal((7, 6))).astype(np.float32)
+        compiled(x)
+        eager(x)
+    assert compiled.replays == 10 and compiled.eager_calls == 2
+    assert np.array_equal(w.data, w_eager.data)

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import heapq
 import operator
 import sys
 from collections.abc import Callable
@@ -694,16 +695,19 @@ def _same_ref(ra, rb) -> bool:
 def _backward_plan(trace: _Trace, root: int, holders: list[Tensor]):
     """The nodes backward visits from op ``root``, in the engine's order, with their targets."""
     ops = trace.ops
-    reach = {root}
-    stack = [root]
-    while stack:
-        k = stack.pop()
+    # badak.autograd.BackwardOrder on the recorded ops: a heap of (decreasing generation, the
+    # order in which nodes were first reached), so gradients are summed in eager's order
+    reached = {root: 0}
+    heap = [(-ops[root][0].generation, 0, root)]
+    order = []
+    while heap:
+        k = heapq.heappop(heap)[2]
+        order.append(k)
         fn = ops[k][0]
         for r, need in zip(trace.inputs[k], fn.needs_input_grad):
-            if need and r[0] == "op" and r[1] not in reach and ops[r[1]][4]:
-                reach.add(r[1])
-                stack.append(r[1])
-    order = sorted(reach, key=lambda k: (-ops[k][0].generation, id(ops[k][0])))
+            if need and r[0] == "op" and r[1] not in reached and ops[r[1]][4]:
+                reached[r[1]] = len(reached)
+                heapq.heappush(heap, (-ops[r[1]][0].generation, reached[r[1]], r[1]))
     slot = {k: n for n, k in enumerate(order)}
     nodes = []
     for k in order:
