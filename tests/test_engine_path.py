@@ -21,40 +21,41 @@ import badak
 import badak.functional as F
 
 # The entry point: Tensor.backward delegates to autograd.backward, and Tensor._make wraps an
-# array (every node's output and every .grad). Both live in tensor.py, which the path counts as
-# read (lines) but not as a file of the engine: the reader knows Tensor from the first chapter.
+# array (every node's output and every .grad). Both live in tensor.py, a fifth file: issue 13
+# aimed at four, which would need Linear, ReLU and MSE in one module (the book's layers.py);
+# badak keeps them with their families (functional/linear.py, activations.py, losses.py).
 ENTRY = [
-    ("badak.tensor", "Tensor.backward"),
-    ("badak.tensor", "Tensor._make"),
+    ("badak.engine.tensor", "Tensor.backward"),
+    ("badak.engine.tensor", "Tensor._make"),
 ]
 PATH = [
     # autograd.py: the engine
-    ("badak.autograd", "backward"),
-    ("badak.autograd", "_initial_gradient"),
-    ("badak.autograd", "run_backward"),
-    ("badak.autograd", "BackwardOrder"),
-    ("badak.autograd", "_Sink"),
-    ("badak.autograd", "_upstream"),
-    ("badak.autograd", "_set_mode"),
-    ("badak.autograd", "_set_grad_enabled"),
-    ("badak.autograd", "_like"),
-    ("badak.autograd", "_sum_to"),
-    ("badak.autograd", "_check_version"),
-    ("badak.autograd", "release_all"),
-    ("badak.autograd", "_run_hooks"),
-    ("badak.autograd", "Function"),  # __call__ records the node; saved_inputs, prims, ...
+    ("badak.engine.autograd", "backward"),
+    ("badak.engine.autograd", "_initial_gradient"),
+    ("badak.engine.autograd", "run_backward"),
+    ("badak.engine.autograd", "BackwardOrder"),
+    ("badak.engine.autograd", "_Sink"),
+    ("badak.engine.autograd", "_upstream"),
+    ("badak.engine.autograd", "_set_mode"),
+    ("badak.engine.autograd", "_set_grad_enabled"),
+    ("badak.engine.autograd", "_like"),
+    ("badak.engine.autograd", "_sum_to"),
+    ("badak.engine.autograd", "_check_version"),
+    ("badak.engine.autograd", "release_all"),
+    ("badak.engine.autograd", "_run_hooks"),
+    ("badak.engine.autograd", "Function"),  # __call__ records the node; saved_inputs, prims, ...
     # the nodes of the MLP and the functions that make them
-    ("badak.functional.linear", "Linear"),
-    ("badak.functional.linear", "linear"),
-    ("badak.functional.activations", "ReLU"),
-    ("badak.functional.activations", "relu"),
-    ("badak.functional.activations", "_float_input"),
-    ("badak.functional.losses", "_pair"),
-    ("badak.functional.losses", "_sub"),
-    ("badak.functional.losses", "MSELoss"),
-    ("badak.functional.losses", "mse_loss"),
+    ("badak.engine.functional.linear", "Linear"),
+    ("badak.engine.functional.linear", "linear"),
+    ("badak.engine.functional.activations", "ReLU"),
+    ("badak.engine.functional.activations", "relu"),
+    ("badak.engine.functional.activations", "_float_input"),
+    ("badak.engine.functional.losses", "_pair"),
+    ("badak.engine.functional.losses", "_sub"),
+    ("badak.engine.functional.losses", "MSELoss"),
+    ("badak.engine.functional.losses", "mse_loss"),
 ]
-MAX_FILES = 4
+MAX_FILES = 5  # tensor.py (two short methods), autograd.py and three functional files
 MAX_LINES = 600
 MAX_LOOP_LINES = 40
 
@@ -117,16 +118,16 @@ def test_the_path_is_what_an_mlp_backward_runs():
     assert all(p.grad is not None for p in (w1, b1, w2, b2))
 
 
-def test_the_engine_path_fits_in_four_files_and_about_600_lines():
-    files = {inspect.getsourcefile(_resolve(m, q)) for m, q in PATH}
+def test_the_engine_path_fits_in_five_files_and_about_600_lines():
+    files = {inspect.getsourcefile(_resolve(m, q)) for m, q in ENTRY + PATH}
     lines = sum(code_lines(_resolve(m, q)) for m, q in ENTRY + PATH)
     assert len(files) <= MAX_FILES, sorted(files)
     assert lines <= MAX_LINES, lines
-    assert code_lines(_resolve("badak.tensor", "Tensor.backward")) <= 3  # a delegate
+    assert code_lines(_resolve("badak.engine.tensor", "Tensor.backward")) <= 3  # a delegate
 
 
 def test_the_backward_loop_is_short():
     """run_backward's body: the loop, each other concern a named helper."""
-    fn = _resolve("badak.autograd", "run_backward")
+    fn = _resolve("badak.engine.autograd", "run_backward")
     signature = 2  # the def and its continuation line
     assert code_lines(fn) - signature <= MAX_LOOP_LINES

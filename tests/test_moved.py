@@ -25,17 +25,16 @@ def test_every_old_name_is_the_new_module(old):
 
 def test_submodules_of_a_moved_package_and_their_classes_are_the_same_objects():
     import badak.cli.app
+    import badak.interfaces.cli.app
+    import badak.interfaces.playground.app
     import badak.playground.app
     import badak.tour.report
     from badak.cli.arguments import UserError as old_error
-    from badak.perceptron import Perceptron as old_perceptron
-    from badak.sklearn.mlp import MLPClassifier as old_classifier
-
-    import badak.interfaces.cli.app
-    import badak.interfaces.playground.app
     from badak.interfaces.cli.arguments import UserError
     from badak.interfaces.sklearn.mlp import MLPClassifier
     from badak.lecture.perceptron import Perceptron
+    from badak.perceptron import Perceptron as old_perceptron
+    from badak.sklearn.mlp import MLPClassifier as old_classifier
 
     assert badak.cli.app is badak.interfaces.cli.app
     assert badak.playground.app is badak.interfaces.playground.app
@@ -77,7 +76,7 @@ def test_new_name_follows_the_table_and_only_whole_name_parts():
     assert _moved.new_name("badak.cli.commands.tour") == "badak.interfaces.cli.commands.tour"
     assert _moved.new_name("badak.gd") == "badak.lecture.gd"
     for unmoved in ("badak", "badak.nn", "badak.gdx", "badak.tourist", "badak.lecture.gd",
-                    "badak.tensor", "numpy"):
+                    "badak.engine.tensor", "badak.tensors", "numpy"):
         assert _moved.new_name(unmoved) is None
 
 
@@ -103,3 +102,28 @@ def test_the_finder_is_installed_once():
 def test_lazy_attributes_point_at_the_new_modules():
     for name, (module, _attr) in badak._LAZY.items():
         assert _moved.new_name(module) is None, name
+
+
+def test_the_engine_moved_too_and_the_package_keeps_its_functions():
+    # badak.tensor and badak.gradcheck are functions of the package and old module names: an
+    # import of the old module name must not replace the function by the module
+    import badak
+    import badak.engine.gradcheck
+    import badak.engine.tensor
+    import badak.gradcheck
+    import badak.tensor
+    from badak.autograd import Function
+    from badak.engine.autograd import Function as new_function
+    from badak.functional import relu
+    from badak.tensor import Tensor
+
+    assert _moved.new_name("badak.tensor") == "badak.engine.tensor"
+    assert _moved.new_name("badak.ops.matmul") == "badak.engine.ops.matmul"
+    assert sys.modules["badak.tensor"] is badak.engine.tensor
+    assert sys.modules["badak.gradcheck"] is badak.engine.gradcheck
+    assert Function is new_function and Tensor is badak.engine.tensor.Tensor
+    assert relu is badak.engine.functional.relu
+    assert callable(badak.tensor) and not isinstance(badak.tensor, type(sys))
+    assert badak.tensor([1.0, 2.0]).shape == (2,)
+    assert badak.gradcheck is badak.engine.gradcheck.gradcheck
+    assert badak.functional is badak.engine.functional

@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import importlib
 
-from badak import _moved, functional
-from badak.autograd import Function, GraphFreedError, enable_grad, grad, is_grad_enabled, no_grad
-from badak.factories import (
+from badak import _moved
+from badak.engine import functional
+from badak.engine.autograd import (
+    Function,
+    GraphFreedError,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+)
+from badak.engine.factories import (
     arange,
     cat,
     empty,
@@ -34,19 +42,27 @@ from badak.factories import (
     zeros,
     zeros_like,
 )
-from badak.gradcheck import GradcheckError, gradcheck, numerical_grad
-from badak.ops import clip, concatenate, matmul, where
-from badak.random import manual_seed
-from badak.tensor import Tensor, tensor
+from badak.engine.gradcheck import GradcheckError, gradcheck, numerical_grad
+from badak.engine.ops import clip, concatenate, matmul, where
+from badak.engine.random import manual_seed
+from badak.engine.tensor import Tensor, tensor
 
-# old import paths of moved modules (badak.perceptron, badak.cli, ...) stay as aliases of the
-# new ones: one finder on sys.meta_path, the table in badak/_moved.py
+# old import paths of moved modules (badak.tensor, badak.perceptron, badak.cli, ...) stay as
+# aliases of the new ones: one finder on sys.meta_path, the table in badak/_moved.py
 _moved.install()
 
 __version__ = "0.1.0"
 
 # name -> (module, attribute or None for the module itself), imported on first access
 _LAZY = {
+    "engine": ("badak.engine", None),
+    # the engine's modules under their old attribute names (badak.tensor and badak.gradcheck
+    # are the functions)
+    "autograd": ("badak.engine.autograd", None),
+    "ops": ("badak.engine.ops", None),
+    "factories": ("badak.engine.factories", None),
+    "backend": ("badak.engine.backend", None),
+    "random": ("badak.engine.random", None),
     "nn": ("badak.nn", None),
     "optim": ("badak.optim", None),
     "datasets": ("badak.datasets", None),
@@ -100,7 +116,7 @@ __all__ = [
     "Function", "GradcheckError", "GraphFreedError", "Tensor", "clip", "concatenate",
     "enable_grad", "functional", "grad", "gradcheck", "is_grad_enabled", "manual_seed",
     "no_grad", "numerical_grad", "stack", "tensor", "where",
-    # PyTorch's factories and joins (badak.factories)
+    # PyTorch's factories and joins (badak.engine.factories)
     "arange", "cat", "empty", "eye", "from_numpy", "full", "full_like", "linspace", "matmul",
     "ones", "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "zeros",
     "zeros_like",

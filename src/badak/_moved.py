@@ -20,11 +20,22 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 from importlib.machinery import ModuleSpec
 
 #: old dotted name -> new dotted name; a package's entry covers its submodules too
 #: (``badak.cli.commands.tour`` -> ``badak.interfaces.cli.commands.tour``).
 MOVED: dict[str, str] = {
+    # the engine
+    "badak._numpy_interop": "badak.engine._numpy_interop",
+    "badak.autograd": "badak.engine.autograd",
+    "badak.backend": "badak.engine.backend",
+    "badak.factories": "badak.engine.factories",
+    "badak.functional": "badak.engine.functional",
+    "badak.gradcheck": "badak.engine.gradcheck",
+    "badak.ops": "badak.engine.ops",
+    "badak.random": "badak.engine.random",
+    "badak.tensor": "badak.engine.tensor",
     # the lecture
     "badak.atlas": "badak.lecture.atlas",
     "badak.diagnose": "badak.lecture.diagnose",
@@ -97,8 +108,28 @@ class _AliasFinder:
 _FINDER = _AliasFinder()
 
 
+class _Package(types.ModuleType):
+    """The class of the ``badak`` package object, which keeps its functions against modules.
+
+    ``import badak.tensor`` (an old name) ends with ``import`` setting the package's attribute
+    ``tensor`` to the module, which would hide the function ``badak.tensor()`` (likewise
+    ``badak.gradcheck``). A module never replaces a package attribute that is not a module.
+    """
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType):
+            old = self.__dict__.get(name)
+            if old is not None and not isinstance(old, types.ModuleType):
+                return
+        super().__setattr__(name, value)
+
+
 def install() -> None:
     """Put the finder first on :data:`sys.meta_path` (once), ahead of the file-system finder
-    that would otherwise load an old name's submodules a second time from the new folder."""
+    that would otherwise load an old name's submodules a second time from the new folder; and
+    keep the package's functions from being replaced by modules of the same name."""
+    package = sys.modules.get("badak")
+    if package is not None and type(package) is types.ModuleType:
+        package.__class__ = _Package
     if not any(getattr(f, "badak_aliases", False) for f in sys.meta_path):
         sys.meta_path.insert(0, _FINDER)

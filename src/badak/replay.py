@@ -71,10 +71,10 @@ from collections.abc import Callable
 import numpy as np
 
 from badak._validation import check_bool
-from badak.autograd import Function, _sum_to, is_grad_enabled
-from badak.backend import xp
-from badak.random import default_generator
-from badak.tensor import Tensor
+from badak.engine.autograd import Function, _sum_to, is_grad_enabled
+from badak.engine.backend import xp
+from badak.engine.random import default_generator
+from badak.engine.tensor import Tensor
 
 __all__ = ["CompiledStep", "compile"]
 
@@ -257,7 +257,7 @@ class _Recorder:
     """The profile function that writes down what one eager call of the step did."""
 
     def __init__(self, args):
-        from badak import autograd
+        from badak.engine import autograd
         from badak.nn.module import Module
         from badak.optim import clip
         from badak.optim.optimizer import Optimizer
@@ -695,7 +695,7 @@ def _same_ref(ra, rb) -> bool:
 def _backward_plan(trace: _Trace, root: int, holders: list[Tensor]):
     """The nodes backward visits from op ``root``, in the engine's order, with their targets."""
     ops = trace.ops
-    # badak.autograd.BackwardOrder on the recorded ops: a heap of (decreasing generation, the
+    # badak.engine.autograd.BackwardOrder on the recorded ops: a heap of (decreasing generation, the
     # order in which nodes were first reached), so gradients are summed in eager's order
     reached = {root: 0}
     heap = [(-ops[root][0].generation, 0, root)]
@@ -734,7 +734,7 @@ def _generate(plan: _Plan):
     ``forward``/``backward`` and every argument slot looked up once, here. The values flow
     through local variables (``y3``: the output of op 3, ``g2``: the gradient of backward
     slot 2); the holder tensors that a node's ``backward`` reads as its ``inputs`` are updated
-    beside them. The backward part is the engine's loop (:func:`badak.autograd.run_backward`)
+    beside them. The backward part is the engine's loop (:func:`badak.engine.autograd.run_backward`)
     unrolled: the same nodes in the same order, the same sums in the same order.
     """
     ns: dict = {"T": Tensor._make, "ST": _sum_to, "ONE": np.asarray, "TENSOR": Tensor}

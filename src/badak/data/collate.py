@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from badak.tensor import Tensor
+from badak.engine.tensor import Tensor
 
 __all__ = ["collate"]
 

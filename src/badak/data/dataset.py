@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from badak.tensor import Tensor
+from badak.engine.tensor import Tensor
 
 __all__ = ["Dataset", "Subset", "TensorDataset"]
 

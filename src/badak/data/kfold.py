@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from badak._validation import check_bool
-from badak.random import as_generator
+from badak.engine.random import as_generator
 
 __all__ = ["KFold"]
 

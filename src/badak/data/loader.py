@@ -22,8 +22,8 @@ from badak._validation import check_bool, check_positive_int
 from badak.data._arrays import as_sample_arrays
 from badak.data.collate import collate
 from badak.data.dataset import Dataset
-from badak.random import as_generator
-from badak.tensor import Tensor
+from badak.engine.random import as_generator
+from badak.engine.tensor import Tensor
 
 __all__ = ["DataLoader"]
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from badak.data.dataset import Subset
-from badak.random import as_generator
+from badak.engine.random import as_generator
 
 __all__ = ["random_split"]
 

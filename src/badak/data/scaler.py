@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from badak._validation import check_finite_array
-from badak.backend import xp
+from badak.engine.backend import xp
 
 __all__ = ["StandardScaler"]
 

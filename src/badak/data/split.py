@@ -13,7 +13,7 @@ import numpy as np
 
 from badak._validation import check_bool
 from badak.data._arrays import as_sample_arrays
-from badak.random import as_generator
+from badak.engine.random import as_generator
 
 __all__ = ["train_test_split"]
 

@@ -18,7 +18,7 @@ from importlib.resources import files
 import numpy as np
 
 from badak._validation import check_bool
-from badak.backend import xp
+from badak.engine.backend import xp
 
 __all__ = ["load_mnist5k"]
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from badak._validation import check_number, check_positive_int
-from badak.backend import xp
-from badak.random import as_generator
+from badak.engine.backend import xp
+from badak.engine.random import as_generator
 
 __all__ = ["make_circles", "make_gaussian", "make_moons", "make_spiral", "make_xor"]
 

@@ -68,7 +68,7 @@ def tensor_html(t, threshold: int = 100, edgeitems: int = 3) -> str:
     edgeitems : int, default=3
         How many values to show at each end of an axis of a big tensor.
     """
-    from badak.tensor import Tensor
+    from badak.engine.tensor import Tensor
 
     if not isinstance(t, Tensor):
         raise TypeError(f"t must be a badak Tensor; received {type(t).__name__}")

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import badak.functional as F
-from badak.autograd import grad
+import badak.engine.functional as F
+from badak.engine.autograd import grad
+from badak.engine.tensor import Tensor
 from badak.i18n import hangul_aware
-from badak.tensor import Tensor
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
@@ -92,7 +92,7 @@ MAXOUT_PIECES = ((1.0, 0.0), (-0.5, 0.5))  # (slope, intercept) of each piece in
 
 def _maxout_1d(x: Tensor) -> Tensor:
     """Maxout of the pieces of MAXOUT_PIECES, laid side by side on a new last axis."""
-    from badak.ops import reshape, stack
+    from badak.engine.ops import reshape, stack
 
     pieces = [x * a + b for a, b in MAXOUT_PIECES]
     return reshape(F.maxout(stack(pieces, axis=-1), len(pieces)), x.shape)

@@ -35,12 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from badak._validation import check_number, check_positive_int
-from badak.autograd import no_grad
+from badak.engine.autograd import no_grad
+from badak.engine.tensor import Tensor
 from badak.i18n import hangul_aware
 from badak.nn.activation import ReLU, Sigmoid, Tanh
 from badak.nn.container import Sequential
 from badak.nn.module import Module
-from badak.tensor import Tensor
 
 __all__ = [
     "LayerHealth", "UnitReport", "dead_units", "gradient_norms", "layer_outputs",
@@ -127,9 +127,9 @@ def vanishing_gradients(activation: str = "sigmoid", depth: int = 10, width: int
     list of (str, float)
         As :func:`gradient_norms`: first layer first.
     """
-    from badak.functional import mse_loss
+    from badak.engine.functional import mse_loss
+    from badak.engine.random import as_generator
     from badak.nn.mlp import MLP
-    from badak.random import as_generator
 
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width)

@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from badak._validation import check_positive_int
-from badak.autograd import _initial_gradient, _sum_to, graph_nodes, run_backward
-from badak.functional.activations import ELU, LeakyReLU, ReLU, Sigmoid, Step, Tanh
+from badak.engine.autograd import _initial_gradient, _sum_to, graph_nodes, run_backward
+from badak.engine.functional.activations import ELU, LeakyReLU, ReLU, Sigmoid, Step, Tanh
+from badak.engine.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
+from badak.engine.ops.elementwise import Abs, Clip, Exp, Log, Sqrt, Where
+from badak.engine.ops.shape import AsType
+from badak.engine.tensor import Tensor
 from badak.i18n import N_, translator
-from badak.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
-from badak.ops.elementwise import Abs, Clip, Exp, Log, Sqrt, Where
-from badak.ops.shape import AsType
-from badak.tensor import Tensor
 
 __all__ = ["InputRecord", "TensorRecord", "Trace", "TraceStep", "format_value", "op_symbol",
            "parameter_names", "trace"]

@@ -27,11 +27,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
-import badak.functional as F
-from badak import ops
+import badak.engine.functional as F
+from badak.engine import ops
+from badak.engine.tensor import Tensor
 from badak.i18n import N_
 from badak.i18n.localized import Localized, Phrase
-from badak.tensor import Tensor
 
 __all__ = ["CONSTANTS", "FUNCTIONS", "Expression", "ExpressionError", "parse"]
 

@@ -42,9 +42,9 @@ from badak._validation import (
     check_positive,
     check_positive_int,
 )
+from badak.engine.tensor import Tensor
 from badak.i18n import N_, hangul_aware
 from badak.i18n.localized import Localized
-from badak.tensor import Tensor
 
 __all__ = ["GDResult", "GDStep", "LearningRateWarning", "minimize", "plot_path"]
 

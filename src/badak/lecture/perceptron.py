@@ -42,9 +42,9 @@ from badak._validation import (
     check_positive,
     check_positive_int,
 )
-from badak.backend import xp
+from badak.engine.backend import xp
+from badak.engine.random import as_generator
 from badak.i18n import hangul_aware
-from badak.random import as_generator
 
 __all__ = [
     "AND", "GATE_PARAMETERS", "NAND", "OR", "XOR", "NotLinearlySeparableWarning", "Perceptron",

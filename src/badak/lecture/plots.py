@@ -170,8 +170,8 @@ def plot_cv(result, metrics=None, path=None, skip: int = 0, lang: str = "en",
 
 def predict_numpy(model, x) -> np.ndarray:
     """Run ``model`` (a badak Module or any callable) on ``x`` in eval mode, without a graph."""
-    from badak.autograd import no_grad
-    from badak.tensor import Tensor
+    from badak.engine.autograd import no_grad
+    from badak.engine.tensor import Tensor
 
     was_training = getattr(model, "training", None)
     if was_training is not None:

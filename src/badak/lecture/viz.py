@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from badak._validation import check_bool, check_choice, check_positive_int
+from badak.engine.tensor import Tensor
 from badak.i18n import N_
 from badak.i18n.localized import Localized
 from badak.lecture.explain import TensorRecord, Trace, format_value, trace
-from badak.tensor import Tensor
 
 __all__ = ["GraphDrawing", "GraphvizNotFoundError", "draw_graph"]
 

@@ -1,4 +1,4 @@
-"""badak.nn: layers and models built from parameters and the ops of :mod:`badak.functional`.
+"""badak.nn: layers and models built from parameters and the ops of :mod:`badak.engine.functional`.
 
 A :class:`Module` owns :class:`Parameter` s and sub-modules; :class:`Linear` is the affine layer
 of *Deep Learning from Scratch*, :class:`Sequential` chains layers, :class:`MLP` builds a whole

@@ -13,13 +13,13 @@ import numbers
 
 import numpy as np
 
-import badak.functional as F
+import badak.engine.functional as F
 from badak._validation import check_number, check_positive_int
+from badak.engine.tensor import Tensor, tensor
 from badak.nn.maxout import Maxout
 from badak.nn.module import Module
 from badak.nn.parameter import Parameter
 from badak.nn.registry import config_int, register_module
-from badak.tensor import Tensor, tensor
 
 
 @register_module

@@ -7,12 +7,12 @@ input through unchanged. The mode is the module's own ``training`` flag, never a
 
 from __future__ import annotations
 
-import badak.functional as F
+import badak.engine.functional as F
 from badak._validation import check_number
+from badak.engine.random import as_generator
+from badak.engine.tensor import Tensor
 from badak.nn.module import Module
 from badak.nn.registry import register_module
-from badak.random import as_generator
-from badak.tensor import Tensor
 
 
 @register_module

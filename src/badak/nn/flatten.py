@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numbers
 
+from badak.engine.tensor import Tensor, as_tensor
 from badak.nn.module import Module
 from badak.nn.registry import register_module
-from badak.tensor import Tensor, as_tensor
 
 
 @register_module

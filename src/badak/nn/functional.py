@@ -1,8 +1,8 @@
-"""``import badak.nn.functional as F``: PyTorch's spelling of :mod:`badak.functional`.
+"""``import badak.nn.functional as F``: PyTorch's spelling of :mod:`badak.engine.functional`.
 
 The same functions (activations, losses, ``linear``, ``dropout``, ...), so code written for
 ``torch.nn.functional`` finds them where it looks.
 """
 
-from badak.functional import *  # noqa: F401,F403
-from badak.functional import __all__  # noqa: F401
+from badak.engine.functional import *  # noqa: F401,F403
+from badak.engine.functional import __all__  # noqa: F401

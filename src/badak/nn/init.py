@@ -31,6 +31,7 @@ from collections.abc import Callable
 import numpy as np
 
 from badak._validation import check_choice
+from badak.engine.random import as_generator
 from badak.nn.init_inplace import (  # noqa: F401  (PyTorch's names, as nn.init.<name>)
     calculate_fan_in_and_fan_out,
     calculate_gain,
@@ -44,7 +45,6 @@ from badak.nn.init_inplace import (  # noqa: F401  (PyTorch's names, as nn.init.
     xavier_uniform_,
     zeros_,
 )
-from badak.random import as_generator
 
 
 def _fans(shape: tuple[int, int]) -> tuple[int, int]:

@@ -23,8 +23,8 @@ import math
 import numpy as np
 
 from badak._validation import check_choice, check_number
-from badak.random import as_generator
-from badak.tensor import Tensor
+from badak.engine.random import as_generator
+from badak.engine.tensor import Tensor
 
 _GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "conv1d": 1.0, "conv2d": 1.0,
           "conv3d": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 3.0 / 4}

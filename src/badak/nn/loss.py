@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
-import badak.functional as F
+import badak.engine.functional as F
 from badak._validation import check_choice, check_number
-from badak.functional.losses import REDUCTIONS
+from badak.engine.functional.losses import REDUCTIONS
+from badak.engine.tensor import Tensor
 from badak.nn.module import Module
 from badak.nn.registry import register_module
-from badak.tensor import Tensor
 
 
 def _weights(name: str, value):

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-import badak.functional as F
+import badak.engine.functional as F
 from badak._validation import check_positive_int
+from badak.engine.random import as_generator
+from badak.engine.tensor import Tensor
 from badak.nn.init import check_init, initialize
 from badak.nn.linear import as_layer_input
 from badak.nn.module import Module
 from badak.nn.parameter import Parameter
 from badak.nn.registry import config_int, register_module
-from badak.random import as_generator
-from badak.tensor import Tensor
 
 
 @register_module

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from badak._validation import check_number, check_positive_int
+from badak.engine.random import as_generator
 from badak.nn.activation import ACTIVATIONS
 from badak.nn.container import Sequential
 from badak.nn.dropout import Dropout
@@ -23,7 +24,6 @@ from badak.nn.linear import Linear
 from badak.nn.maxout import Maxout
 from badak.nn.module import Module
 from badak.nn.registry import MODULES, config_int, register_module
-from badak.random import as_generator
 
 RELU_LIKE = ("relu", "leaky_relu", "prelu", "elu", "maxout")
 """Activations whose MLP layers default to He initialisation (the rest default to Xavier)."""

@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from badak._validation import check_bool
+from badak.engine.tensor import Tensor
 from badak.nn.parameter import Parameter
-from badak.tensor import Tensor
 
 
 class IncompatibleKeys(NamedTuple):

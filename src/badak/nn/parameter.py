@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from badak.tensor import Tensor
+from badak.engine.tensor import Tensor
 
 
 class Parameter(Tensor):

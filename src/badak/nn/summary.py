@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from badak.autograd import no_grad
-from badak.tensor import Tensor
+from badak.engine.autograd import no_grad
+from badak.engine.tensor import Tensor
 
 
 def _shape_of(out, any_batch: bool = False) -> str:

@@ -18,10 +18,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from badak._validation import check_number
-from badak.backend import xp
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor
 from badak.optim.adam import Adam
 from badak.optim.optimizer import Optimizer
-from badak.tensor import Tensor
 
 
 class AdamW(Adam):

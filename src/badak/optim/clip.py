@@ -30,9 +30,9 @@ import math
 from collections.abc import Iterable
 
 from badak._validation import check_bool, check_positive
-from badak.autograd import no_grad
-from badak.backend import xp
-from badak.tensor import Tensor
+from badak.engine.autograd import no_grad
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "clip_gradients_"]
 

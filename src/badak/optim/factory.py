@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from badak.engine.tensor import Tensor
 from badak.optim.adagrad import AdaGrad
 from badak.optim.adam import Adam
 from badak.optim.adamw import AdamW
 from badak.optim.optimizer import Optimizer
 from badak.optim.rmsprop import RMSprop
 from badak.optim.sgd import SGD
-from badak.tensor import Tensor
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD,

@@ -49,9 +49,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from badak._validation import check_number, check_positive_int
-from badak.backend import xp
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor
 from badak.optim.clip import clip_gradients_
-from badak.tensor import Tensor
 
 
 class Optimizer:

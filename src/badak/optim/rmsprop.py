@@ -17,9 +17,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from badak._validation import check_number, check_positive
-from badak.backend import xp
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor
 from badak.optim.optimizer import Optimizer
-from badak.tensor import Tensor
 
 
 class RMSprop(Optimizer):

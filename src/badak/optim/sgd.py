@@ -17,8 +17,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from badak._validation import check_bool, check_number
+from badak.engine.tensor import Tensor
 from badak.optim.optimizer import Optimizer
-from badak.tensor import Tensor
 
 
 class SGD(Optimizer):

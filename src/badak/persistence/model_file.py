@@ -30,6 +30,7 @@ import numpy as np
 import badak
 from badak import nn
 from badak._validation import check_bool
+from badak.engine.random import default_generator
 from badak.i18n import N_
 from badak.i18n.localized import Phrase
 from badak.persistence.archive import (
@@ -39,7 +40,6 @@ from badak.persistence.archive import (
     read_archive,
     write_archive,
 )
-from badak.random import default_generator
 
 
 def _plain(value):

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import numpy as np
 
 from badak._validation import check_finite_array
-from badak.autograd import no_grad
+from badak.engine.autograd import no_grad
+from badak.engine.tensor import Tensor
 from badak.nn.edges import first_layer
-from badak.tensor import Tensor
 
 __all__ = ["KERAS_METRIC_NAMES", "as_inputs", "as_sample_array", "check_inputs", "check_pair",
            "first_layer", "is_multi_input", "model_dtype", "prepare_targets", "resolve_loss",

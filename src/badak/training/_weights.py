@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from badak.tensor import Tensor
+from badak.engine.tensor import Tensor
 
 __all__ = ["check_class_weight", "check_sample_weight", "per_sample_loss", "weighted_loss"]
 
@@ -103,7 +103,7 @@ def _l1(out: Tensor, t: Tensor) -> Tensor:
 
 
 def _cross_entropy(out: Tensor, t: Tensor) -> Tensor:
-    import badak.functional as F
+    import badak.engine.functional as F
 
     logp = F.log_softmax(out, axis=1)                              # (B, C)
     if t.ndim == 1:                                                # labels (B,) -> one-hot (B, C)
@@ -114,7 +114,7 @@ def _cross_entropy(out: Tensor, t: Tensor) -> Tensor:
 
 
 def _bce_with_logits(out: Tensor, t: Tensor) -> Tensor:
-    import badak.functional as F
+    import badak.engine.functional as F
 
     # max(x, 0) - x·t + ln(1 + e^-|x|): the stable form of the fused loss
     per = F.relu(out) - out * t + (1.0 + (-abs(out)).exp()).log()  # (B, ...)

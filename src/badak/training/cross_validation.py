@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from badak._validation import check_bool, check_positive_int
-from badak.random import as_generator
+from badak.engine.random import as_generator
 from badak.training._inputs import check_pair
 from badak.training.fit import fit
 from badak.training.history import History

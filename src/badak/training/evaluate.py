@@ -11,8 +11,8 @@ from collections.abc import Callable
 import numpy as np
 
 from badak._validation import check_positive_int
-from badak.autograd import no_grad
-from badak.tensor import Tensor
+from badak.engine.autograd import no_grad
+from badak.engine.tensor import Tensor
 from badak.training._inputs import (
     as_inputs,
     check_features,

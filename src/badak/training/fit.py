@@ -56,12 +56,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from badak._validation import check_bool, check_positive, check_positive_int
-from badak.autograd import Function
+from badak.engine.autograd import Function
+from badak.engine.random import as_generator
+from badak.engine.tensor import Tensor
 from badak.i18n import N_
 from badak.i18n.localized import Localized, Phrase, joined
 from badak.optim.clip import clip_gradients_
-from badak.random import as_generator
-from badak.tensor import Tensor
 from badak.training._fit_options import (
     check_overflow,
     check_scheduler,

@@ -28,7 +28,7 @@ import numpy as np
 
 import badak.interfaces.interop.torch_modules as tm
 from badak import nn
-from badak.backend import to_numpy
+from badak.engine.backend import to_numpy
 from badak.interfaces.interop.torch_modules import torch
 
 __all__ = ["from_torch", "state_dict_from_torch", "state_dict_to_torch", "to_torch"]

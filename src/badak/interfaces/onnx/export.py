@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from badak.backend import to_numpy
+from badak.engine.backend import to_numpy
 
 OPSET = 21
 """The ONNX operator set the files are written with (ONNX 1.16, 2024; ONNX Runtime >= 1.18)."""
@@ -290,7 +290,7 @@ def export(model, path, input_shape: Sequence[int | None], dtype=None,
     >>> model = badak.nn.MLP([13, 64, 64, 1], rng=0)                 # doctest: +SKIP
     >>> badak.interfaces.onnx.export(model, "boston.onnx", input_shape=(None, 13))  # doctest: +SKIP
     """
-    from badak.autograd import no_grad
+    from badak.engine.autograd import no_grad
     from badak.nn import Module
 
     onnx = _onnx()

@@ -16,7 +16,7 @@ def python_code(c: Config, epochs: int = 100) -> str:
         else "nn.MSELoss()"
     penalty = ""
     if c.reg != "none" and c.regrate > 0:
-        term = "badak.ops.absolute(p).sum()" if c.reg == "l1" else "(p * p).sum() * 0.5"
+        term = "badak.engine.ops.absolute(p).sum()" if c.reg == "l1" else "(p * p).sum() * 0.5"
         penalty = (f"\n        for layer in model:  # the weight matrices\n"
                    f"            if type(layer).__name__ in ('Linear', 'Maxout'):\n"
                    f"                p = layer.weight\n"

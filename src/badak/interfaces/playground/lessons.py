@@ -130,7 +130,7 @@ def zigzag_run(lr: float, steps: int) -> dict:
 def activation_curve(name: str, param: float) -> dict:
     """f and f' (from badak's backward) of an activation over [-5, 5]."""
     import badak
-    import badak.functional as F
+    import badak.engine.functional as F
     from badak.lecture.atlas import _maxout_1d
 
     funcs = {"step": F.step, "sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu,

@@ -126,7 +126,7 @@ class Session:
         total = None
         for layer in self._weight_layers():
             p = layer.weight
-            term = badak.ops.absolute(p).sum() if c.reg == "l1" else (p * p).sum() * 0.5
+            term = badak.engine.ops.absolute(p).sum() if c.reg == "l1" else (p * p).sum() * 0.5
             total = term if total is None else total + term
         return None if total is None else total * c.regrate
 

@@ -14,8 +14,8 @@ The regressor's ``'squared_error'`` is scikit-learn's half squared error,
 
 from __future__ import annotations
 
+from badak.engine.tensor import Tensor
 from badak.nn import CrossEntropyLoss, Module
-from badak.tensor import Tensor
 
 __all__ = ["PenalizedCrossEntropy", "PenalizedLoss"]
 

@@ -26,7 +26,7 @@ def exp_cost(n: int = 1_000_000, repeats: int = 5, rng=0) -> dict:
     ``tanh_over_relu`` compare badak's activations, whose sigmoid takes several passes to stay
     finite for any x (abs, exp, two divisions, a where).
     """
-    import badak.functional as F
+    import badak.engine.functional as F
 
     values = np.random.default_rng(rng).standard_normal(n).astype(np.float32)
     x = badak.tensor(values)

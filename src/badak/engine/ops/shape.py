@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from badak.autograd import Function, _sum_to
-from badak.backend import xp
-from badak.tensor import DimensionError, Tensor, as_tensor
+from badak.engine.autograd import Function, _sum_to
+from badak.engine.backend import xp
+from badak.engine.tensor import DimensionError, Tensor, as_tensor
 
 
 class Reshape(Function):
@@ -190,7 +190,7 @@ def _dim(x, dim, name: str, extra: int = 0) -> int:
 
 
 def _view_of(out: Tensor, x: Tensor) -> Tensor:
-    from badak.tensor import _share_version
+    from badak.engine.tensor import _share_version
 
     return _share_version(out, x)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from badak._validation import check_number
-from badak.autograd import Function
-from badak.functional.activations import _float_input
-from badak.random import as_generator
-from badak.tensor import Tensor
+from badak.engine.autograd import Function
+from badak.engine.functional.activations import _float_input
+from badak.engine.random import as_generator
+from badak.engine.tensor import Tensor
 
 
 def dropout(x, p: float = 0.5, training: bool = True, rng=None) -> Tensor:

@@ -27,10 +27,10 @@ from __future__ import annotations
 import numpy as np
 
 from badak._validation import check_choice, check_number
-from badak.autograd import Function
-from badak.backend import xp
-from badak.functional.activations import _float_input, log_softmax, sigmoid, softmax
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.functional.activations import _float_input, log_softmax, sigmoid, softmax
+from badak.engine.tensor import Tensor, as_tensor
 
 
 def _pair(input, target, op: str):

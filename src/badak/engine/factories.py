@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from badak._validation import check_bool
-from badak.random import as_generator
-from badak.tensor import Tensor, _as_data
+from badak.engine.random import as_generator
+from badak.engine.tensor import Tensor, _as_data
 
 _FLOAT = np.float32
 
@@ -198,14 +198,14 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def cat(tensors: Sequence, dim: int = 0) -> Tensor:
     """Join tensors along the existing axis ``dim`` (PyTorch's ``torch.cat``)."""
-    from badak.ops.join import concatenate
+    from badak.engine.ops.join import concatenate
 
     return concatenate(tensors, axis=dim)
 
 
 def stack(tensors: Sequence, dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join same-shaped tensors along a new axis ``dim`` (``axis`` is NumPy's name for it)."""
-    from badak.ops.join import stack as join_stack
+    from badak.engine.ops.join import stack as join_stack
 
     if axis is not None and dim != 0:
         raise TypeError(f"stack: pass dim (PyTorch) or axis (NumPy), not both; received "

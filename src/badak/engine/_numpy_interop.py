@@ -10,16 +10,16 @@ lands here. What comes back is a Tensor, as from PyTorch:
   Tensor that requires grad");
 - with ``out=`` arrays (``arr -= t`` is ``np.subtract(arr, t, out=(arr,))``) the arrays are
   written in place and returned, so ``p.data -= lr * p.grad`` updates ``p.data`` itself; a Tensor
-  in ``out`` is changed in place under the rules of :mod:`badak.ops.inplace`.
+  in ``out`` is changed in place under the rules of :mod:`badak.engine.ops.inplace`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from badak import ops
-from badak.autograd import is_grad_enabled
-from badak.tensor import Tensor
+from badak.engine import ops
+from badak.engine.autograd import is_grad_enabled
+from badak.engine.tensor import Tensor
 
 
 def _compare(fn):
@@ -53,7 +53,7 @@ def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
         tensor_outs = [o for o in out if isinstance(o, Tensor)]
         for o in tensor_outs:  # np.add(t, 1, out=t): an in-place change of the Tensor
             if is_grad_enabled() and o.requires_grad:
-                from badak.ops.inplace import LEAF_ERROR
+                from badak.engine.ops.inplace import LEAF_ERROR
 
                 raise RuntimeError(
                     f"{LEAF_ERROR} (np.{ufunc.__name__} with out= a tensor that requires grad: "

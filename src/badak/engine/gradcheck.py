@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from badak.autograd import grad
-from badak.tensor import Tensor
+from badak.engine.autograd import grad
+from badak.engine.tensor import Tensor
 
 
 class GradcheckError(AssertionError):

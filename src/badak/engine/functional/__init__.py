@@ -1,10 +1,10 @@
 """badak.functional: activations, losses, the linear layer (and a stack of layers) and
 dropout as graph nodes.
 
-Users write ``import badak.functional as F``.
+Users write ``import badak.engine.functional as F``.
 """
 
-from badak.functional.activations import (
+from badak.engine.functional.activations import (
     elu,
     leaky_relu,
     log_softmax,
@@ -16,10 +16,10 @@ from badak.functional.activations import (
     step,
     tanh,
 )
-from badak.functional.dropout import dropout
-from badak.functional.linear import linear
-from badak.functional.linear_stack import linear_stack
-from badak.functional.losses import (
+from badak.engine.functional.dropout import dropout
+from badak.engine.functional.linear import linear
+from badak.engine.functional.linear_stack import linear_stack
+from badak.engine.functional.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,

@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from badak._validation import check_number, check_positive_int
-from badak.autograd import Function
-from badak.backend import xp
-from badak.ops import reduce_max, reshape
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.ops import reduce_max, reshape
+from badak.engine.tensor import Tensor, as_tensor
 
 
 class Step(Function):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from badak.functional.activations import leaky_relu, relu, sigmoid, tanh
-from badak.functional.linear import linear
-from badak.tensor import Tensor, as_tensor
+from badak.engine.functional.activations import leaky_relu, relu, sigmoid, tanh
+from badak.engine.functional.linear import linear
+from badak.engine.tensor import Tensor, as_tensor
 
 _ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh}
 
@@ -44,7 +44,7 @@ def linear_stack(x, weights: Sequence, biases: Sequence, activations: Sequence[s
     Examples
     --------
     >>> import numpy as np, badak
-    >>> import badak.functional as F
+    >>> import badak.engine.functional as F
     >>> w1, w2 = badak.tensor(np.ones((2, 3)), requires_grad=True), badak.tensor(np.ones((3, 1)))
     >>> F.linear_stack(badak.tensor([[1.0, -2.0]]), [w1, w2], [None, None], ["relu", None])
     tensor([[0.]])

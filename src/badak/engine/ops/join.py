@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from badak.autograd import Function
-from badak.backend import xp
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor, as_tensor
 
 
 class Concatenate(Function):
@@ -47,7 +47,7 @@ def concatenate(tensors: Sequence, axis: int = 0) -> Tensor:
 
 def stack(tensors: Sequence, axis: int = 0) -> Tensor:
     """Join same-shaped tensors along a new ``axis`` (a reshape then a concatenate)."""
-    from badak.ops.shape import reshape
+    from badak.engine.ops.shape import reshape
 
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:

@@ -1,12 +1,12 @@
 """badak's primitive operations: each one a Function node with forward and backward."""
 
-from badak.ops import inplace
-from badak.ops.arithmetic import add, div, mul, neg, power, sub
-from badak.ops.elementwise import absolute, clip, exp, log, sqrt, where
-from badak.ops.indexing import getitem
-from badak.ops.join import concatenate, stack
-from badak.ops.matmul import matmul
-from badak.ops.reduction import (
+from badak.engine.ops import inplace
+from badak.engine.ops.arithmetic import add, div, mul, neg, power, sub
+from badak.engine.ops.elementwise import absolute, clip, exp, log, sqrt, where
+from badak.engine.ops.indexing import getitem
+from badak.engine.ops.join import concatenate, stack
+from badak.engine.ops.matmul import matmul
+from badak.engine.ops.reduction import (
     arg_extremum,
     max_with_indices,
     norm,
@@ -16,7 +16,7 @@ from badak.ops.reduction import (
     reduce_sum,
     variance,
 )
-from badak.ops.shape import (
+from badak.engine.ops.shape import (
     astype,
     broadcast_to,
     clone,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from badak.autograd import Function
-from badak.backend import xp
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor, as_tensor
 
 
 class Exp(Function):

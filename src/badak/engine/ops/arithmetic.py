@@ -8,9 +8,9 @@ its input's shape.
 
 from __future__ import annotations
 
-from badak.autograd import Function
-from badak.backend import xp
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor, as_tensor
 
 
 def _pair(a, b):

@@ -11,9 +11,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from badak.autograd import Function
-from badak.backend import xp
-from badak.tensor import DimensionError, Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.tensor import DimensionError, Tensor, as_tensor
 
 
 def _normalise_axis(axis, ndim: int, op: str):
@@ -133,8 +133,8 @@ def max_with_indices(x, dim, keepdim: bool = False, which: str = "max"):
     As ``torch.max(x, dim)``: the gradient of ``values`` goes to the element at ``indices`` (the
     first one among ties).
     """
-    from badak.ops.indexing import getitem
-    from badak.ops.shape import reshape as t_reshape
+    from badak.engine.ops.indexing import getitem
+    from badak.engine.ops.shape import reshape as t_reshape
 
     x = as_tensor(x)
     result = MaxResult if which == "max" else MinResult
@@ -220,7 +220,7 @@ class Norm2(Function):
 def norm(x, p=2, dim=None, keepdim: bool = False) -> Tensor:
     """The ``p``-norm of ``x`` over ``dim`` (all elements by default): p = 2 (Euclidean), 1,
     ``float('inf')``, or any p > 0 as (Σ|x|ᵖ)^(1/p)."""
-    from badak.ops.elementwise import absolute
+    from badak.engine.ops.elementwise import absolute
 
     x = as_tensor(x)
     if x.dtype.kind != "f":

@@ -7,10 +7,10 @@ Backward: dx = g @ Wᵀ, dW = xᵀ @ g, db = Σ_N g.
 
 from __future__ import annotations
 
-from badak.autograd import Function
-from badak.backend import xp
-from badak.ops import reshape
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.ops import reshape
+from badak.engine.tensor import Tensor, as_tensor
 
 
 class Linear(Function):

@@ -6,20 +6,20 @@ differentiated again (second derivatives). To write each backward *once*, it use
 
 - operators and methods that arrays and Tensors both have: ``+ - * / @``, ``.T``,
   ``.reshape(shape)``, ``.sum(axis=..., keepdims=...)``, ``.astype(dtype)``, ``x[index]``;
-- for everything else, ``P = self.prims`` (:attr:`badak.autograd.Function.prims`): :data:`ARRAYS`
-  (NumPy's functions) normally, :data:`TENSORS` (badak's recorded ops) under ``create_graph``,
-  with the same names and arguments. DeZero does the same to run one backward on NumPy or CuPy
-  (``xp = cuda.get_array_module(x)``).
+- for everything else, ``P = self.prims`` (:attr:`~badak.engine.autograd.Function.prims`):
+  :data:`ARRAYS` (NumPy's functions) normally, :data:`TENSORS` (badak's recorded ops) under
+  ``create_graph``, with the same names and arguments. DeZero does the same to run one backward
+  on NumPy or CuPy (``xp = cuda.get_array_module(x)``).
 
 So ``Linear.backward`` reads ``P.dot(gy, w.T)``: ``np.dot`` on arrays, ``badak.matmul`` on
 Tensors. Values a forward saved (a mask, a probability) are read through
-:meth:`~badak.autograd.Function.saved`, which gives the array, or recomputes the same expression
-from the input Tensors under ``create_graph``.
+:meth:`~badak.engine.autograd.Function.saved`, which gives the array, or recomputes the same
+expression from the input Tensors under ``create_graph``.
 """
 
 from __future__ import annotations
 
-from badak.backend import xp
+from badak.engine.backend import xp
 
 
 def _swap_last(v):
@@ -46,7 +46,7 @@ def _split(v, sizes, axis):
 
 
 def _sum_to(v, shape):
-    from badak.autograd import _sum_to
+    from badak.engine.autograd import _sum_to
 
     return _sum_to(v, shape)
 
@@ -80,19 +80,19 @@ ARRAYS = _Primitives(
 
 
 def _t_where(cond, a, b):
-    from badak.ops.elementwise import where
+    from badak.engine.ops.elementwise import where
 
     return where(cond, a, b)
 
 
 def _t_scatter_add(g, index, shape):
-    from badak.ops.indexing import GetItemGrad
+    from badak.engine.ops.indexing import GetItemGrad
 
     return GetItemGrad(index, shape)(g)
 
 
 def _t_split(v, sizes, axis):
-    from badak.ops.indexing import getitem
+    from badak.engine.ops.indexing import getitem
 
     out, start = [], 0
     for size in sizes:
@@ -104,7 +104,7 @@ def _t_split(v, sizes, axis):
 
 
 def _t_swap_last(v):
-    from badak.ops.shape import swapaxes
+    from badak.engine.ops.shape import swapaxes
 
     return swapaxes(v, -1, -2)
 
@@ -122,16 +122,16 @@ def _t_op(module: str, name: str):
 
 TENSORS = _Primitives(
     "Tensors",
-    dot=_t_op("badak.ops.matmul", "matmul"),
-    matmul=_t_op("badak.ops.matmul", "matmul"),
+    dot=_t_op("badak.engine.ops.matmul", "matmul"),
+    matmul=_t_op("badak.engine.ops.matmul", "matmul"),
     matrix_transpose=_t_swap_last,
-    exp=_t_op("badak.ops.elementwise", "exp"),
-    log=_t_op("badak.ops.elementwise", "log"),
+    exp=_t_op("badak.engine.ops.elementwise", "exp"),
+    log=_t_op("badak.engine.ops.elementwise", "log"),
     where=_t_where,
-    reshape=_t_op("badak.ops.shape", "reshape"),
-    transpose=_t_op("badak.ops.shape", "transpose"),
-    broadcast_to=_t_op("badak.ops.shape", "broadcast_to"),
-    sum_to=_t_op("badak.ops.shape", "sum_to"),
+    reshape=_t_op("badak.engine.ops.shape", "reshape"),
+    transpose=_t_op("badak.engine.ops.shape", "transpose"),
+    broadcast_to=_t_op("badak.engine.ops.shape", "broadcast_to"),
+    sum_to=_t_op("badak.engine.ops.shape", "sum_to"),
     scatter_add=_t_scatter_add,
     split=_t_split,
 )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from badak.autograd import Function
-from badak.ops.prims import ARRAYS
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.ops.prims import ARRAYS
+from badak.engine.tensor import Tensor, as_tensor
 
 
 class MatMul(Function):
@@ -40,7 +40,7 @@ def matmul(a, b) -> Tensor:
                          f"{'only' if b.ndim == 1 else 'second-to-last'} axis of the second "
                          f"({k_b})")
     if a.ndim == 1 or b.ndim == 1:
-        from badak.ops.shape import reshape
+        from badak.engine.ops.shape import reshape
 
         a2 = reshape(a, (1, k_a)) if a.ndim == 1 else a
         b2 = reshape(b, (k_b, 1)) if b.ndim == 1 else b

@@ -1,7 +1,8 @@
 """The Tensor: an array that remembers how it was computed.
 
 A Tensor wraps a NumPy array (``.data``). When it is computed from tensors that require a gradient,
-it keeps a reference to the :class:`~badak.autograd.Function` that made it (``.creator``), and
+it keeps a reference to the :class:`~badak.engine.autograd.Function` that made it
+(``.creator``), and
 ``backward()`` walks those nodes back to the leaves, filling each leaf's ``.grad``.
 
 Python floats and float lists become float32 (the default of deep learning frameworks, and half
@@ -15,7 +16,7 @@ import numbers
 import numpy as np
 
 from badak._validation import check_bool
-from badak.backend import xp
+from badak.engine.backend import xp
 
 _DEFAULT_FLOAT = np.float32
 
@@ -67,7 +68,7 @@ class Tensor:
     follow NumPy broadcasting and accept Python scalars and arrays on either side. Comparisons
     (``== != < <= > >=``) are elementwise and give boolean tensors; a Tensor is hashable by
     identity. Augmented assignments (``+= -= *= /=``) and the ``*_`` methods change the tensor
-    in place, as in PyTorch (see :mod:`badak.ops.inplace`). Method names follow PyTorch
+    in place, as in PyTorch (see :mod:`badak.engine.ops.inplace`). Method names follow PyTorch
     (``dim``/``keepdim``, ``view``, ``permute``, ``size()``...) beside NumPy's (``axis``,
     ``keepdims``, ``size``). With NumPy, a Tensor is an operand whose results are Tensors (see
     :meth:`__array_ufunc__`).
@@ -285,7 +286,7 @@ class Tensor:
         retain_graph : bool, optional
             Keep the graph's saved values so that backward can run through it again. Defaults
             to ``create_graph``; otherwise the graph is freed, and a second backward through it
-            raises :class:`~badak.autograd.GraphFreedError`.
+            raises :class:`~badak.engine.autograd.GraphFreedError`.
         create_graph : bool, default=False
             Record the backward pass itself, so that the gradients can be differentiated again
             (second and higher derivatives).
@@ -388,8 +389,8 @@ class Tensor:
 
     # ----------------------------------------------------------------- in place
     # ``t += x`` changes t itself (the same object and array), as in PyTorch. See
-    # :mod:`badak.ops.inplace` for the rules: a leaf that requires grad may only be changed under
-    # ``no_grad``; a change that a recorded graph still needs makes backward() raise.
+    # :mod:`badak.engine.ops.inplace` for the rules: a leaf that requires grad may only be
+    # changed under ``no_grad``; a change that a recorded graph still needs makes backward() raise.
     def __iadd__(self, other):
         return ops.inplace.add_(self, other)
 
@@ -630,17 +631,17 @@ class Tensor:
         return ops.clip(self, min, max)
 
     def sigmoid(self) -> Tensor:
-        from badak.functional.activations import sigmoid
+        from badak.engine.functional.activations import sigmoid
 
         return sigmoid(self)
 
     def tanh(self) -> Tensor:
-        from badak.functional.activations import tanh
+        from badak.engine.functional.activations import tanh
 
         return tanh(self)
 
     def relu(self) -> Tensor:
-        from badak.functional.activations import relu
+        from badak.engine.functional.activations import relu
 
         return relu(self)
 
@@ -793,4 +794,4 @@ def as_tensor(x, like: Tensor | None = None) -> Tensor:
     return Tensor(x)
 
 
-from badak import _numpy_interop, autograd, ops  # noqa: E402  (ops are built on Tensor)
+from badak.engine import _numpy_interop, autograd, ops  # noqa: E402  (ops are built on Tensor)

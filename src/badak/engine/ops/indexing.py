@@ -6,10 +6,10 @@ sum of the gradients of its copies, which is why backward uses ``np.add.at`` and
 
 from __future__ import annotations
 
-from badak.autograd import Function
-from badak.backend import xp
-from badak.ops.prims import _scatter_add
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function
+from badak.engine.backend import xp
+from badak.engine.ops.prims import _scatter_add
+from badak.engine.tensor import Tensor, as_tensor
 
 
 class GetItem(Function):
@@ -59,6 +59,6 @@ def getitem(x, index) -> Tensor:
     except IndexError as e:
         raise IndexError(f"index {index!r} is out of range for a tensor of shape {x.shape}: "
                          f"{e}") from e
-    from badak.tensor import _share_version
+    from badak.engine.tensor import _share_version
 
     return _share_version(GetItem(index)(x), x)

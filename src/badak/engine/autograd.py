@@ -14,9 +14,9 @@ Every other concern is a small named helper: :class:`_Sink` (``.grad``, ``inputs
 :func:`graph_nodes` walks the same order for :mod:`badak.explain`. Like DeZero's
 ``create_graph`` and PyTorch's autograd, the backward pass can itself be recorded, giving second
 and higher derivatives: each ``backward`` is written once, on arrays or on Tensors
-(:mod:`badak.ops.prims`).
+(:mod:`badak.engine.ops.prims`).
 
-As in PyTorch, a tensor changed in place (``t += x``; see :mod:`badak.ops.inplace`) has its
+As in PyTorch, a tensor changed in place (``t += x``; see :mod:`badak.engine.ops.inplace`) has its
 version bumped. A node keeps its inputs' versions when one of them was ever changed (otherwise
 they are all 0, and nothing is stored), and backward raises when an input's version moved since:
 the node would otherwise compute its gradient from the new values. Tensor hooks
@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from weakref import ref as _weakref
 
-from badak.backend import xp
+from badak.engine.backend import xp
 
 
 class _GradMode(threading.local):
@@ -98,8 +98,8 @@ class Function:
     :meth:`saved_inputs`, :meth:`input`, :meth:`output` and :meth:`saved`, and call functions
     through :attr:`prims`: they are arrays and NumPy normally, Tensors and badak's ops when the
     backward pass is being recorded (``create_graph=True``), so one ``backward`` serves both
-    (:mod:`badak.ops.prims`). Gradients may have the broadcast shape; the engine sums them back to
-    each input's shape.
+    (:mod:`badak.engine.ops.prims`). Gradients may have the broadcast shape; the engine sums them
+    back to each input's shape.
     """
 
     __slots__ = ("inputs", "needs_input_grad", "y", "generation", "_out", "__dict__",
@@ -165,10 +165,10 @@ class Function:
         raise NotImplementedError
 
     # What backward sees: arrays, or Tensors when the backward pass is recorded, so that one
-    # backward serves both (see badak.ops.prims).
+    # backward serves both (see badak.engine.ops.prims).
     @property
     def prims(self):
-        """The primitives for backward (:mod:`badak.ops.prims`): NumPy's functions on arrays,
+        """The primitives for backward (:mod:`badak.engine.ops.prims`): NumPy's functions on arrays,
         badak's recorded ops on Tensors under ``create_graph``, with the same names."""
         return _prims.TENSORS if self.create_graph else _prims.ARRAYS
 
@@ -218,7 +218,7 @@ def _sum_to(g, shape):
     if g.shape == shape:
         return g
     if isinstance(g, Tensor):
-        from badak.ops.shape import sum_to
+        from badak.engine.ops.shape import sum_to
 
         return sum_to(g, shape)
     ndim = len(shape)
@@ -556,6 +556,6 @@ def _initial_gradient(tensor, gradient):
     return g.astype(tensor.dtype, copy=False)
 
 
-from badak.tensor import Tensor  # noqa: E402, I001  (Tensor and Function refer to each other)
+from badak.engine.tensor import Tensor  # noqa: E402, I001  (Tensor and Function refer to each other)
 
-from badak.ops import prims as _prims  # noqa: E402  (after Tensor, which loads the ops)
+from badak.engine.ops import prims as _prims  # noqa: E402  (after Tensor, which loads the ops)

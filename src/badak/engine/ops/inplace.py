@@ -26,9 +26,9 @@ from weakref import ref as _weakref
 
 import numpy as np
 
-from badak.autograd import Function, is_grad_enabled
-from badak.backend import xp
-from badak.tensor import Tensor, as_tensor
+from badak.engine.autograd import Function, is_grad_enabled
+from badak.engine.backend import xp
+from badak.engine.tensor import Tensor, as_tensor
 
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -203,7 +203,7 @@ def div_(t: Tensor, other) -> Tensor:
 
 def pow_(t: Tensor, exponent) -> Tensor:
     """``t **= exponent`` in place."""
-    from badak.ops.arithmetic import power
+    from badak.engine.ops.arithmetic import power
 
     if isinstance(exponent, Tensor) or isinstance(exponent, numbers.Number) and \
             not isinstance(exponent, bool):
@@ -239,7 +239,7 @@ def fill_(t: Tensor, value) -> Tensor:
 
 def clamp_(t: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
     """Limit ``t`` to [min, max] in place."""
-    from badak.ops.elementwise import clip
+    from badak.engine.ops.elementwise import clip
 
     if min is None and max is None:
         raise ValueError("clamp_ needs min or max (or both); received min=None and max=None")
@@ -269,7 +269,7 @@ def copy_(t: Tensor, src) -> Tensor:
 
 def setitem_(t: Tensor, index, value) -> None:
     """``t[index] = value`` in place."""
-    from badak.ops.indexing import _normalise_index
+    from badak.engine.ops.indexing import _normalise_index
 
     index = _normalise_index(index)
     value = _operand(t, value, "__setitem__")
@@ -285,7 +285,7 @@ def setitem_(t: Tensor, index, value) -> None:
 
 
 def _random_fill(t: Tensor, name: str, draw, generator, rng) -> Tensor:
-    from badak.random import as_generator
+    from badak.engine.random import as_generator
 
     if generator is not None and rng is not None:
         raise TypeError(f"{name}: pass generator or rng, not both")
