@@ -44,7 +44,7 @@ def test_site_builds_in_english_and_korean(site):
 
 def test_api_reference_comes_from_the_docstrings(site):
     api = (site / "api/tensor/index.html").read_text(encoding="utf-8")
-    assert "badak.tensor.Tensor" in api and "A multi-dimensional array with automatic" in api
+    assert "badak.engine.tensor.Tensor" in api and "A multi-dimensional array with automatic" in api
     lecture = (site / "api/lecture/index.html").read_text(encoding="utf-8")
     assert "minimize" in lecture
     interfaces = (site / "api/interfaces/index.html").read_text(encoding="utf-8")
