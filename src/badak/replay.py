@@ -831,9 +831,10 @@ class _FlatStep:
     copied back into each parameter's own array (``p.data`` keeps its identity). The rule's
     buffers live in flat arrays too, and each ``state[i][name]`` is a view into them, so
     ``state_dict`` and the per-parameter path see the same numbers. Everything else is
-    ``Optimizer.step``'s: the step count, the group's hyperparameters read at every call (a
-    scheduler's learning rate), clipping, and the per-parameter path for a group that does
-    not qualify (a parameter without a gradient, mixed dtypes, a replaced array or buffer).
+    ``Optimizer.step``'s own loop (``_step_groups``): the step count, the group's
+    hyperparameters read at every call (a scheduler's learning rate), clipping, and the
+    per-parameter path for a group that does not qualify (a parameter without a gradient,
+    mixed dtypes, a replaced array or buffer).
     """
 
     @staticmethod
@@ -847,29 +848,17 @@ class _FlatStep:
         self.layouts: list = [None] * len(opt.param_groups)
 
     def __call__(self) -> None:
-        opt = self.opt
-        d = opt.__dict__
-        d["step_count"] += 1
-        names = d["_hyperparameter_names"]
-        try:
-            for k, group in enumerate(opt.param_groups):
-                for hp in names:  # the group's values, read by _update as self.<name>
-                    d[hp] = group[hp]
-                params = group["params"]
-                if d["clipvalue"] is not None or d["clipnorm"] is not None:
-                    from badak.optim.clip import clip_gradients_  # (loaded with optim)
+        self.opt._step_groups(self._step_group)  # Optimizer.step's loop, with this per group
 
-                    clip_gradients_(params, clipnorm=d["clipnorm"], clipvalue=d["clipvalue"])
-                layout = self.layouts[k]
-                if layout is None or not layout.valid(params, opt):
-                    layout = self.layouts[k] = _FlatLayout(params, opt, k)
-                if layout.ready(params):
-                    layout.step(opt._update)
-                else:
-                    opt._step_each(k, params)
-        finally:
-            for hp in names:
-                d.pop(hp, None)
+    def _step_group(self, k: int, params: list) -> None:
+        opt = self.opt
+        layout = self.layouts[k]
+        if layout is None or not layout.valid(params, opt):
+            layout = self.layouts[k] = _FlatLayout(params, opt, k)
+        if layout.ready(params):
+            layout.step(opt._update)
+        else:
+            opt._step_each(k, params)
 
 
 class _FlatLayout:

@@ -44,7 +44,7 @@ Scratch*, ch. 6 (the optimizers as small classes with an ``update`` method).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -231,6 +231,12 @@ class Optimizer:
         is updated with the group's hyperparameters. Parameters whose ``.grad`` is None or that
         do not require grad are skipped, and their buffers are left as they are.
         """
+        self._step_groups(self._step_each)
+
+    def _step_groups(self, update_group: Callable[[int, list[Tensor]], None]) -> None:
+        """Count the step, then for each group ``k``: make its hyperparameters ``self.<name>``
+        (as ``_update`` reads them), clip its gradients, and call ``update_group(k, params)``
+        (:meth:`_step_each` for :meth:`step`)."""
         d = self.__dict__  # (straight into __dict__: no trip through __setattr__)
         d["step_count"] += 1
         names = d["_hyperparameter_names"]
@@ -241,7 +247,7 @@ class Optimizer:
                 params = group["params"]
                 if d["clipvalue"] is not None or d["clipnorm"] is not None:
                     clip_gradients_(params, clipnorm=d["clipnorm"], clipvalue=d["clipvalue"])
-                self._step_each(k, params)
+                update_group(k, params)
         finally:
             for name in names:
                 d.pop(name, None)
