@@ -105,7 +105,7 @@ class Function:
     __slots__ = ("inputs", "needs_input_grad", "y", "generation", "_out", "__dict__",
                  "__weakref__")
     # Rarely changed flags live on the class; a node only gets its own value when one is set
-    # (by a recorded backward, retain_grad or release), which keeps building a node cheap.
+    # (by a recorded backward, retain_grad or freeing), which keeps building a node cheap.
     create_graph = False
     _freed = False
     _retains = False
@@ -200,10 +200,6 @@ class Function:
     def name(self) -> str:
         """The op's name as shown in traces and graph pictures (the class name)."""
         return type(self).__name__
-
-    def release(self) -> None:
-        """Free what this node saved for backward (the graph is then unusable for backward)."""
-        release_all((self,))
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
