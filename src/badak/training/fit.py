@@ -533,10 +533,15 @@ class _BatchLoss:
             loss = weighted_loss(self.per_sample, prediction, *y)      # () scalar
         if self.replayed:
             return _Finite()(loss)
-        value = float(loss.data)
-        if not math.isfinite(value):
-            raise _NonFiniteLoss(value)
+        _check_finite(loss.data)
         return loss
+
+
+def _check_finite(loss) -> None:
+    """Raise _NonFiniteLoss when the loss (a scalar array) is NaN or infinite."""
+    value = float(loss)  # () scalar
+    if not math.isfinite(value):
+        raise _NonFiniteLoss(value)
 
 
 class _NonFiniteLoss(Exception):
@@ -553,10 +558,8 @@ class _Finite(Function):
     its backward passes the gradient on unchanged."""
 
     def forward(self, loss):
-        value = float(loss)  # () scalar
-        if not math.isfinite(value):
-            raise _NonFiniteLoss(value)
-        return loss
+        _check_finite(loss)  # () scalar
+        return loss  # ()
 
     def backward(self, gy):
         return gy
